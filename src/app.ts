@@ -1,0 +1,49 @@
+// Builds the Fastify app from the platform pieces and the modules. No business logic here.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { systemRoutes } from './modules/system/index.ts';
+import type { App } from './platform/http/app-types.ts';
+import { registerErrorHandling } from './platform/http/error-handler.ts';
+import { registerMetrics } from './platform/http/metrics.ts';
+import { registerOpenApi } from './platform/http/openapi.ts';
+import { loggerOptions } from './platform/logger.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const version: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+export async function buildApp({ config, database }: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    bodyLimit: config.BODY_LIMIT,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+  })
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  await registerOpenApi(app, version);
+  registerMetrics(app, database.pool);
+
+  systemRoutes(app, { database });
+  return app;
+}

@@ -1,0 +1,80 @@
+// The `groundtruth` command for admin work. Reads the same environment as the server.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { MigrationError, migrateDown, migrateToLatest, migrationStatus } from './db/migrate.ts';
+import { StartupError } from './platform/errors.ts';
+
+const usage = `usage: groundtruth <command>
+
+commands:
+  serve                 start the server (same as npm start)
+  migrate up            apply every pending migration
+  migrate down          undo the last applied migration
+  migrate status        list migrations and when they were applied
+  help                  show this text
+
+The database is DATABASE_URL when set, otherwise the embedded database in DATA_DIR (default ./data).`;
+
+async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const database = await openDatabase(loadConfig());
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function migrate(action: string | undefined): Promise<void> {
+  switch (action) {
+    case 'up': {
+      const done = await withDatabase((d) => migrateToLatest(d.db));
+      console.log(done.length ? done.join('\n') : 'nothing to migrate: the schema is current');
+      return;
+    }
+    case 'down': {
+      const done = await withDatabase((d) => migrateDown(d.db));
+      console.log(done.length ? done.join('\n') : 'nothing to undo');
+      return;
+    }
+    case 'status': {
+      const list = await withDatabase((d) => migrationStatus(d.db));
+      for (const m of list)
+        console.log(`${m.executedAt ? m.executedAt.toISOString() : 'pending'.padEnd(24)}  ${m.name}`);
+      return;
+    }
+    default:
+      throw new UsageError(`migrate needs up, down or status\n\n${usage}`);
+  }
+}
+
+class UsageError extends Error {}
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    console.log(usage);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      await import('./main.ts');
+      return;
+    case 'migrate':
+      return migrate(rest[0]);
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  const known = [ConfigError, StartupError, MigrationError, UsageError].some((k) => err instanceof k);
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`groundtruth: ${known ? message : `unexpected failure: ${message}`}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

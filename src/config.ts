@@ -1,0 +1,63 @@
+// The only reader of process.env. Parsed and validated once; a bad value stops the process with one line.
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+);
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'interface to listen on' }),
+  DATA_DIR: Type.String({
+    minLength: 1,
+    default: './data',
+    description: 'embedded database and local files',
+  }),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'postgres://user:pass@host:5432/db' }),
+  ),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'PostgreSQL pool size' }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 5000 }),
+  LOG_LEVEL: Type.Union(LogLevel.anyOf, { default: 'info' }),
+  BODY_LIMIT: Type.Integer({
+    minimum: 1024,
+    default: 10 * 1024 * 1024,
+    description: 'largest JSON body, bytes',
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'external base URL' })),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+const expectedForms: Record<string, string> = {
+  PORT: 'an integer 0-65535',
+  HOST: 'a host name or address',
+  DATA_DIR: 'a directory path',
+  DATABASE_URL: 'postgres://user:password@host:5432/database',
+  DB_POOL_MAX: 'an integer 1-200',
+  DB_CONNECT_TIMEOUT_MS: 'an integer 100-120000 (milliseconds)',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  BODY_LIMIT: 'an integer >= 1024 (bytes)',
+  SHUTDOWN_TIMEOUT_MS: 'an integer >= 0 (milliseconds)',
+  PUBLIC_URL: 'an http(s) URL',
+};
+
+/** Reads the variables the schema knows from `env`; empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
+  const first = Value.Errors(ConfigSchema, value)[0];
+  if (first) {
+    const name = first.instancePath.replace(/^\//, '') || 'environment';
+    throw new ConfigError(`invalid ${name}: expected ${expectedForms[name] ?? first.message}`);
+  }
+  return value as Config;
+}

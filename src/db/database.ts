@@ -1,0 +1,84 @@
+// One pg.Pool-shaped code path for both databases: PGlite through its node-postgres adapter, or a real server.
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { StartupError } from '../platform/errors.ts';
+import { type EmbeddedDatabase, openEmbedded } from './pglite.ts';
+import type { DB } from './types.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  kind: DatabaseKind;
+  pool: pg.Pool;
+  db: Kysely<DB>;
+  close(): Promise<void>;
+}
+
+// bigint ids fit in a JS number (< 2^53): Label Studio clients expect integers, not strings.
+const INT8_OID = 20;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID && format !== 'binary') return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+export function wrapPool(kind: DatabaseKind, pool: pg.Pool, release: () => Promise<void>): Database {
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    kind,
+    pool,
+    db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // ends the pool
+      await release();
+    },
+  };
+}
+
+export async function connectPostgres(url: string, max: number, timeoutMs: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: timeoutMs,
+    idleTimeoutMillis: 30_000,
+    types,
+    application_name: 'groundtruth',
+  });
+  // A dead pool must not crash the process on an idle-client error; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new StartupError(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+  return wrapPool('postgres', pool, async () => {});
+}
+
+export function poolFromEmbedded(embedded: EmbeddedDatabase): pg.Pool {
+  // PGlite is one session: a pool of one connection serialises queries, transactions included.
+  return new pg.Pool({ ...embedded.pgConfig, max: 1, types } as pg.PoolConfig);
+}
+
+export async function openDatabase(config: Config): Promise<Database> {
+  if (config.DATABASE_URL) {
+    return connectPostgres(config.DATABASE_URL, config.DB_POOL_MAX, config.DB_CONNECT_TIMEOUT_MS);
+  }
+  const embedded = await openEmbedded(config.DATA_DIR);
+  return wrapPool('pglite', poolFromEmbedded(embedded), () => embedded.release());
+}

@@ -1,0 +1,18 @@
+// SQL fragments shared by migrations. Frozen: applied migrations depend on their exact output, so a change of
+// behaviour gets a new helper rather than an edit here.
+
+/** Enables and forces row-level security so that a row is visible only inside its own organization. */
+export function tenantIsolation(table: string): string {
+  return `
+    ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
+    CREATE POLICY tenant_isolation ON ${table}
+      USING (organization_id = (SELECT gt_current_org_id()))
+      WITH CHECK (organization_id = (SELECT gt_current_org_id()));
+  `;
+}
+
+/** created_at/updated_at columns as every table has them. */
+export const timestamps = `
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()`;
