@@ -49,7 +49,12 @@ export function wrapPool(kind: DatabaseKind, pool: pg.Pool, release: () => Promi
   };
 }
 
-export async function connectPostgres(url: string, max: number, timeoutMs: number): Promise<Database> {
+export async function connectPostgres(
+  url: string,
+  max: number,
+  timeoutMs: number,
+  release: () => Promise<void> = async () => {},
+): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -67,7 +72,7 @@ export async function connectPostgres(url: string, max: number, timeoutMs: numbe
     await pool.end().catch(() => {});
     throw new StartupError(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
   }
-  return wrapPool('postgres', pool, async () => {});
+  return wrapPool('postgres', pool, release);
 }
 
 export function poolFromEmbedded(embedded: EmbeddedDatabase): pg.Pool {

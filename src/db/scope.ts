@@ -22,3 +22,8 @@ export async function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => P
     return fn(tx);
   });
 }
+
+/** Moves a running unit of work into another organization (e.g. one it has just created). */
+export async function enterOrganization(tx: Tx, organizationId: number): Promise<void> {
+  await sql`SELECT set_config('app.organization_id', ${String(organizationId)}, true)`.execute(tx);
+}
