@@ -1,14 +1,14 @@
 // Kysely's Migrator over the static migration list. On PostgreSQL it takes an advisory lock and runs the whole
 // batch in one transaction, so two processes starting together migrate once and a failure changes nothing.
 import type { Kysely } from 'kysely';
-import { type MigrationResult, Migrator, NO_MIGRATIONS } from 'kysely/migration';
+import { type Migration, type MigrationResult, Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import { migrations } from './migrations/index.ts';
 import type { DB } from './types.ts';
 
 export class MigrationError extends Error {}
 
-function migrator(db: Kysely<DB>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+function migrator(db: Kysely<DB>, list: Record<string, Migration> = migrations): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => list } });
 }
 
 function check(results: MigrationResult[] | undefined, error: unknown): string[] {
@@ -24,8 +24,9 @@ function check(results: MigrationResult[] | undefined, error: unknown): string[]
     .map((r) => `${r.direction} ${r.migrationName}`);
 }
 
-export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  const { results, error } = await migrator(db).migrateToLatest();
+/** Applies every pending migration of `list` (the product's own list unless a test passes another). */
+export async function migrateToLatest(db: Kysely<DB>, list?: Record<string, Migration>): Promise<string[]> {
+  const { results, error } = await migrator(db, list).migrateToLatest();
   return check(results, error);
 }
 

@@ -1,0 +1,9 @@
+// Builds the real app on a test database. Tests talk to it through HTTP (app.inject).
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import type { Database } from '../src/db/database.ts';
+
+export async function createTestApp(database: Database, env: Record<string, string> = {}) {
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  return buildApp({ config, database });
+}
