@@ -27,6 +27,22 @@ export const ConfigSchema = Type.Object({
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000 }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'external base URL' })),
+  SECRET_KEY: Type.Optional(Type.String({ minLength: 32, description: 'signs tokens; >= 32 characters' })),
+  SIGNUP: Type.Union([Type.Literal('open'), Type.Literal('invite'), Type.Literal('closed')], {
+    default: 'open',
+  }),
+  APPROVAL_REQUIRED: Type.Boolean({ default: false }),
+  LOGIN_RATE_LIMIT: Type.Integer({
+    minimum: 1,
+    maximum: 10000,
+    default: 10,
+    description: 'attempts a minute',
+  }),
+  ACCESS_TOKEN_TTL_S: Type.Integer({ minimum: 30, maximum: 86400, default: 900 }),
+  REFRESH_TOKEN_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86400 }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Groundtruth <no-reply@localhost>' }),
+  TRUST_PROXY: Type.Boolean({ default: false, description: 'trust X-Forwarded-For for client addresses' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -44,6 +60,15 @@ const expectedForms: Record<string, string> = {
   BODY_LIMIT: 'an integer >= 1024 (bytes)',
   SHUTDOWN_TIMEOUT_MS: 'an integer >= 0 (milliseconds)',
   PUBLIC_URL: 'an http(s) URL',
+  SECRET_KEY: 'a random string of at least 32 characters',
+  SIGNUP: 'open, invite or closed',
+  APPROVAL_REQUIRED: 'true or false',
+  LOGIN_RATE_LIMIT: 'an integer 1-10000 (attempts a minute)',
+  ACCESS_TOKEN_TTL_S: 'an integer 30-86400 (seconds)',
+  REFRESH_TOKEN_TTL_S: 'an integer >= 60 (seconds)',
+  SMTP_URL: 'smtp://user:password@host:587 or smtps://...',
+  MAIL_FROM: 'a sender address such as Groundtruth <no-reply@example.com>',
+  TRUST_PROXY: 'true or false',
 };
 
 /** Reads the variables the schema knows from `env`; empty strings count as unset. */

@@ -103,6 +103,16 @@ export async function createFullTenant(database: Database) {
       })
       .execute();
   });
+  await inScope(database.db, { organizationId: null, userId }, async (tx) => {
+    await tx
+      .insertInto('mail_outbox')
+      .values({ to_address: 'x@example.test', kind: 'welcome', subject: 'Hi', body: 'Hello' })
+      .execute();
+    await tx
+      .insertInto('rate_limits')
+      .values({ key: `test:${randomUUID()}`, window_start: new Date(), hits: 1 })
+      .execute();
+  });
   const ids = await inScope(database.db, { organizationId: org.id, userId }, async (tx) => {
     const o = org.id;
     await tx
@@ -135,6 +145,10 @@ export async function createFullTenant(database: Database) {
     await tx
       .insertInto('project_members')
       .values({ organization_id: o, project_id: project.id, user_id: member.id, role: 'annotator' })
+      .execute();
+    await tx
+      .insertInto('project_likes')
+      .values({ organization_id: o, project_id: project.id, user_id: member.id })
       .execute();
     await tx
       .insertInto('project_modules')

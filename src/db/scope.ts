@@ -1,25 +1,60 @@
 // Units of work. Tenant work runs in a transaction as the application role `groundtruth_app` (which owns no
 // table, so row-level security always applies) with the organization and user set for that transaction only.
-import { type Kysely, sql, type Transaction } from 'kysely';
+// The opening statements go to the server in one round trip.
+import { type Kysely, sql } from 'kysely';
+import { AppError } from '../platform/errors.ts';
 import type { DB } from './types.ts';
 
 export const APP_ROLE = 'groundtruth_app';
+const NOT_A_MEMBER = 'GT404';
 
 export interface Scope {
   /** The organization the work acts in; null for a person's own, tenant-less work (their account, keys). */
   organizationId: number | null;
   userId: number | null;
+  /** Refuse (404) unless userId is a member of organizationId, checked inside the transaction. */
+  requireMembership?: boolean;
 }
 
-export type Tx = Transaction<DB>;
+/** The unit of work's handle: a Kysely bound to the transaction's connection. Do not nest transactions. */
+export type Tx = Kysely<DB>;
+
+function idLiteral(value: number | null, name: string): string {
+  if (value === null) return '';
+  if (!Number.isSafeInteger(value) || value < 1) throw new AppError('bad_request', `invalid ${name}`);
+  return String(value);
+}
+
+function opener(scope: Scope): string {
+  const org = idLiteral(scope.organizationId, 'organization id');
+  const user = idLiteral(scope.userId, 'user id');
+  let text = `BEGIN; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.organization_id', '${org}', true), set_config('app.user_id', '${user}', true);`;
+  if (scope.requireMembership && org && user) {
+    text += ` DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = ${org} AND user_id = ${user}) THEN RAISE EXCEPTION 'not a member' USING ERRCODE = '${NOT_A_MEMBER}'; END IF; END $$;`;
+  }
+  return text;
+}
 
 /** Runs `fn` in one transaction as the application role, scoped to `scope`. */
 export async function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (tx) => {
-    await sql`SELECT set_config('role', ${APP_ROLE}, true),
-      set_config('app.organization_id', ${scope.organizationId === null ? '' : String(scope.organizationId)}, true),
-      set_config('app.user_id', ${scope.userId === null ? '' : String(scope.userId)}, true)`.execute(tx);
-    return fn(tx);
+  return db.connection().execute(async (conn) => {
+    try {
+      await sql.raw(opener(scope)).execute(conn);
+    } catch (err) {
+      await sql.raw('ROLLBACK').execute(conn);
+      if ((err as { code?: string }).code === NOT_A_MEMBER)
+        throw new AppError('not_found', 'organization not found');
+      throw err;
+    }
+    let result: T;
+    try {
+      result = await fn(conn);
+    } catch (err) {
+      await sql.raw('ROLLBACK').execute(conn);
+      throw err;
+    }
+    await sql.raw('COMMIT').execute(conn);
+    return result;
   });
 }
 

@@ -112,6 +112,18 @@ export interface Jobs {
   updated_at: Generated<Timestamp>;
 }
 
+export interface MailOutbox {
+  body: string;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  id: Generated<number>;
+  kind: string;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+  subject: string;
+  to_address: string;
+}
+
 export interface OrganizationMembers {
   created_at: Generated<Timestamp>;
   organization_id: number;
@@ -130,6 +142,13 @@ export interface Organizations {
   name: string;
   slug: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface ProjectLikes {
+  created_at: Generated<Timestamp>;
+  organization_id: number;
+  project_id: number;
+  user_id: number;
 }
 
 export interface ProjectMembers {
@@ -165,6 +184,12 @@ export interface Projects {
   updated_at: Generated<Timestamp>;
   visibility: Generated<string>;
   workspace_id: number | null;
+}
+
+export interface RateLimits {
+  hits: number;
+  key: string;
+  window_start: Timestamp;
 }
 
 export interface RefreshTokens {
@@ -244,6 +269,7 @@ export interface Users {
   password_hash: string | null;
   phone: string | null;
   profession: string | null;
+  sessions_valid_after: Timestamp | null;
   updated_at: Generated<Timestamp>;
   username: string;
 }
@@ -310,11 +336,14 @@ export interface DB {
   files: Files;
   invitations: Invitations;
   jobs: Jobs;
+  mail_outbox: MailOutbox;
   organization_members: OrganizationMembers;
   organizations: Organizations;
+  project_likes: ProjectLikes;
   project_members: ProjectMembers;
   project_modules: ProjectModules;
   projects: Projects;
+  rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
   short_links: ShortLinks;
   single_use_tokens: SingleUseTokens;

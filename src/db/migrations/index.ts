@@ -4,10 +4,12 @@ import * as m0001 from './0001_roles.ts';
 import * as m0002 from './0002_identity.ts';
 import * as m0003 from './0003_tenancy.ts';
 import * as m0004 from './0004_platform.ts';
+import * as m0005 from './0005_identity_support.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
   '0002_identity': m0002,
   '0003_tenancy': m0003,
   '0004_platform': m0004,
+  '0005_identity_support': m0005,
 };
