@@ -5,16 +5,23 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { identityModule } from './modules/identity/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
+import { createAuthenticator } from './platform/auth/authenticate.ts';
+import { registerAuth } from './platform/auth/plugin.ts';
 import type { App } from './platform/http/app-types.ts';
 import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { loggerOptions } from './platform/logger.ts';
+import { createMailer } from './platform/mail/mailer.ts';
+import { loadSecrets, type Secrets } from './platform/secrets.ts';
 
 export interface AppDeps {
   config: Config;
   database: Database;
+  /** Defaults to SECRET_KEY or DATA_DIR/secret.key. */
+  secrets?: Secrets;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -23,7 +30,7 @@ export const version: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ).version;
 
-export async function buildApp({ config, database }: AppDeps): Promise<App> {
+export async function buildApp({ config, database, secrets = loadSecrets(config) }: AppDeps): Promise<App> {
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT,
@@ -44,6 +51,10 @@ export async function buildApp({ config, database }: AppDeps): Promise<App> {
   await registerOpenApi(app, version);
   registerMetrics(app, database.pool);
 
+  await registerAuth(app, createAuthenticator({ config, database, secrets }));
+  const deps = { config, database, secrets, mailer: createMailer(config, database, app.log) };
+
   systemRoutes(app, { database });
+  identityModule(app, deps);
   return app;
 }

@@ -7,6 +7,8 @@ import { tenantIsolation } from './helpers.ts';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;
+    -- Label Studio has one legacy token per user.
+    CREATE UNIQUE INDEX api_keys_one_legacy_token ON api_keys (user_id) WHERE is_legacy_token AND revoked_at IS NULL;
 
     CREATE TABLE project_likes (
       organization_id bigint NOT NULL,
@@ -47,6 +49,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP TABLE rate_limits;
     DROP TABLE mail_outbox;
     DROP TABLE project_likes;
+    DROP INDEX api_keys_one_legacy_token;
     ALTER TABLE users DROP COLUMN sessions_valid_after;
   `.execute(db);
 }

@@ -16,6 +16,7 @@ function addEchoRoute(app: App): void {
   app.post(
     '/api/test-echo',
     {
+      config: { auth: 'none' },
       schema: {
         body: Type.Object(
           { name: Type.String({ minLength: 3 }), count: Type.Integer({ minimum: 1 }) },

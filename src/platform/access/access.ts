@@ -1,0 +1,143 @@
+// Access decisions for sets of ids, each in one query. Services call these; routes and repos never decide.
+// Rows of other organizations are invisible under RLS, so they resolve to "no role": 404, never 403.
+import { sql } from 'kysely';
+import type { Tx } from '../../db/scope.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AppError } from '../errors.ts';
+import {
+  type Action,
+  allows,
+  orgAdminImplies,
+  policy,
+  type ResourceKind,
+  strongest,
+  type TeamRole,
+  teamRoleOnProject,
+} from './policy.ts';
+
+const nouns: Record<ResourceKind, string> = {
+  organization: 'organization',
+  project: 'project',
+  team: 'team',
+  workspace: 'workspace',
+};
+
+/** The actor's role in its current organization, or null when not a member. */
+export async function organizationRole(tx: Tx, actor: Actor): Promise<string | null> {
+  if (actor.organizationId === null) return null;
+  const row = await tx
+    .selectFrom('organization_members')
+    .select('role')
+    .where('organization_id', '=', actor.organizationId)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
+/** The actor's effective role on each of `ids` (absent: not visible). One query per call. */
+export async function effectiveRoles(
+  tx: Tx,
+  actor: Actor,
+  kind: Exclude<ResourceKind, 'organization'>,
+  ids: readonly number[],
+): Promise<Map<number, string>> {
+  const roles = new Map<number, string>();
+  if (ids.length === 0) return roles;
+  const uid = actor.userId;
+  if (kind === 'project') {
+    const { rows } = await sql<{
+      id: number;
+      org_role: string;
+      direct: string | null;
+      team: TeamRole | null;
+    }>`
+      SELECT p.id, om.role AS org_role, pm.role AS direct, tm.role AS team
+      FROM projects p
+      JOIN organization_members om ON om.organization_id = p.organization_id AND om.user_id = ${uid}
+      LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = ${uid}
+      LEFT JOIN team_members tm ON tm.team_id = p.team_id AND tm.user_id = ${uid}
+      WHERE p.id = ANY(${ids as number[]}::bigint[])`.execute(tx);
+    for (const r of rows) {
+      const viaOrg = r.org_role === 'owner' || r.org_role === 'admin' ? orgAdminImplies.project : null;
+      const role = strongest('project', viaOrg, r.direct, r.team ? teamRoleOnProject[r.team] : null);
+      if (role) roles.set(r.id, role);
+    }
+    return roles;
+  }
+  const table = kind === 'team' ? 'teams' : 'workspaces';
+  const members = kind === 'team' ? 'team_members' : 'workspace_members';
+  const fk = kind === 'team' ? 'team_id' : 'workspace_id';
+  const { rows } = await sql<{ id: number; org_role: string; direct: string | null }>`
+    SELECT g.id, om.role AS org_role, m.role AS direct
+    FROM ${sql.table(table)} g
+    JOIN organization_members om ON om.organization_id = g.organization_id AND om.user_id = ${uid}
+    LEFT JOIN ${sql.table(members)} m ON m.${sql.ref(fk)} = g.id AND m.user_id = ${uid}
+    WHERE g.id = ANY(${ids as number[]}::bigint[])`.execute(tx);
+  for (const r of rows) {
+    const viaOrg = r.org_role === 'owner' || r.org_role === 'admin' ? orgAdminImplies[kind] : null;
+    const role = strongest(kind, viaOrg, r.direct);
+    if (role) roles.set(r.id, role);
+  }
+  return roles;
+}
+
+function checkApproval(actor: Actor, action: Action, approvalRequired: boolean): void {
+  const rule = policy[action] as { creates?: boolean };
+  if (rule.creates && approvalRequired && !actor.isApproved && !actor.isSuperuser) {
+    throw new AppError('forbidden', 'your account is waiting for approval by an administrator');
+  }
+}
+
+export interface AccessOptions {
+  approvalRequired: boolean;
+}
+
+/**
+ * Throws unless `actor` may do `action` on every id: 404 when an id is not visible to the actor (another
+ * organization, or not a member), 403 when visible but the role is not enough.
+ */
+export async function authorize(
+  tx: Tx,
+  actor: Actor,
+  action: Action,
+  ids: readonly number[],
+  options: AccessOptions = { approvalRequired: false },
+): Promise<Map<number, string>> {
+  const rule = policy[action];
+  checkApproval(actor, action, options.approvalRequired);
+  if (rule.on === 'organization') {
+    const role = await organizationRole(tx, actor);
+    if (role === null) throw new AppError('not_found', 'organization not found');
+    if (!allows(action, role))
+      throw new AppError('forbidden', `your organization role (${role}) does not allow ${action}`);
+    return new Map(ids.map((id) => [id, role]));
+  }
+  const unique = [...new Set(ids)];
+  const roles = await effectiveRoles(tx, actor, rule.on, unique);
+  for (const id of unique) {
+    const role = roles.get(id);
+    if (!role) throw new AppError('not_found', `${nouns[rule.on]} ${id} not found`);
+    if (!allows(action, role)) {
+      throw new AppError(
+        'forbidden',
+        `your role on ${nouns[rule.on]} ${id} (${role}) does not allow ${action}`,
+      );
+    }
+  }
+  return roles;
+}
+
+/** The subset of `ids` on which `actor` may do `action` (for filtering, never throws for access). */
+export async function permitted(
+  tx: Tx,
+  actor: Actor,
+  action: Action,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  const rule = policy[action];
+  if (rule.on === 'organization') {
+    return allows(action, await organizationRole(tx, actor)) ? new Set(ids) : new Set();
+  }
+  const roles = await effectiveRoles(tx, actor, rule.on, ids);
+  return new Set([...roles].filter(([, role]) => allows(action, role)).map(([id]) => id));
+}

@@ -1,0 +1,12 @@
+// What modules are built from. Each module picks what it needs: `Pick<Deps, 'database' | 'config'>`.
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { Secrets } from './secrets.ts';
+
+export interface Deps {
+  config: Config;
+  database: Database;
+  secrets: Secrets;
+  mailer: Mailer;
+}
