@@ -6,7 +6,9 @@ import Fastify from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { identityModule } from './modules/identity/index.ts';
+import { projectsModule } from './modules/projects/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
+import { tenancyModule } from './modules/tenancy/index.ts';
 import { createAuthenticator } from './platform/auth/authenticate.ts';
 import { registerAuth } from './platform/auth/plugin.ts';
 import type { App } from './platform/http/app-types.ts';
@@ -55,6 +57,8 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const deps = { config, database, secrets, mailer: createMailer(config, database, app.log) };
 
   systemRoutes(app, { database });
-  identityModule(app, deps);
+  const tenancy = tenancyModule(app, deps);
+  identityModule(app, { ...deps, acceptInvitation: tenancy.acceptInvitation });
+  projectsModule(app, deps);
   return app;
 }
