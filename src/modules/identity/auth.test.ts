@@ -231,7 +231,6 @@ forEachDatabase('auth', (ctx) => {
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().user.id, p.id);
     assert.equal((await post('/api/auth/magic-link/confirm', { token })).statusCode, 400);
-
   });
 
   test('Django pbkdf2_sha256 and bcrypt hashes log in and are upgraded to argon2id', async () => {
