@@ -35,11 +35,12 @@ forEachDatabase('api keys', (ctx) => {
       [[created.id, 'ci']],
     );
     assert.ok(!list.body.includes(created.key.slice(8)), 'no secret in the listing');
-    for (const headers of <Record<string, string>[]>[
+    const variants: Record<string, string>[] = [
       { authorization: `Token ${created.key}` },
       { authorization: `Bearer ${created.key}` },
       { 'x-api-key': created.key },
-    ]) {
+    ];
+    for (const headers of variants) {
       const who = await me(headers);
       assert.equal(who.statusCode, 200, JSON.stringify(headers));
       assert.equal(who.json().id, p.id);
