@@ -1,0 +1,46 @@
+// Renders the policy matrix as markdown (docs/permissions.md). `npm run docs:permissions` writes it; a test
+// compares the committed file with this output.
+import {
+  type Action,
+  orgRoles,
+  policy,
+  projectRoles,
+  type ResourceKind,
+  teamRoles,
+  workspaceRoles,
+} from './policy.ts';
+
+const rolesOf: Record<ResourceKind, readonly string[]> = {
+  organization: orgRoles,
+  project: projectRoles,
+  team: teamRoles,
+  workspace: workspaceRoles,
+};
+
+export function renderPermissions(): string {
+  const lines = [
+    '# Permissions',
+    '',
+    'Generated from `src/platform/access/policy.ts` by `npm run docs:permissions`; a test fails when they differ.',
+    '',
+    'A person outside the organization, or without any role on a team, workspace or project, gets 404 (the',
+    'thing does not exist for them); a role that is not enough gets 403. Organization owners and admins hold the',
+    'owner role on every project and team of their organization and the manager role on every workspace. A',
+    "team's members hold the team's role on the team's projects. Actions marked * create content and are refused",
+    'to unapproved accounts when `APPROVAL_REQUIRED=true`.',
+  ];
+  for (const kind of ['organization', 'team', 'workspace', 'project'] as const) {
+    const roles = rolesOf[kind];
+    lines.push('', `## ${kind[0]!.toUpperCase()}${kind.slice(1)} roles`, '');
+    lines.push(`| action | ${roles.join(' | ')} | what it allows |`);
+    lines.push(`|---|${roles.map(() => '---').join('|')}|---|`);
+    for (const [action, rule] of Object.entries(policy) as [Action, (typeof policy)[Action]][]) {
+      if (rule.on !== kind) continue;
+      const allowed = rule.roles as readonly string[];
+      const marks = roles.map((r) => (allowed.includes(r) ? 'yes' : '-'));
+      const creates = 'creates' in rule && rule.creates ? ' *' : '';
+      lines.push(`| \`${action}\`${creates} | ${marks.join(' | ')} | ${rule.summary} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
