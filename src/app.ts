@@ -15,6 +15,7 @@ import type { App } from './platform/http/app-types.ts';
 import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
+import { validatorCompiler } from './platform/http/validator.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
 import { loadSecrets, type Secrets } from './platform/secrets.ts';
@@ -43,7 +44,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   })
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

@@ -17,14 +17,28 @@ declare module 'fastify' {
   }
 }
 
+type AuthMode = 'required' | 'optional' | 'none';
+
+/** Credentials are read on the API; operational endpoints and the API documentation are public. */
+function authMode(url: string | undefined, configured: AuthMode | undefined): AuthMode {
+  const isApi = url?.startsWith('/api/') && !url.startsWith('/api/docs') && url !== '/api/openapi.json';
+  return configured ?? (isApi ? 'required' : 'none');
+}
+
+const anyCredential = [{ bearer: [] }, { token: [] }, { apiKey: [] }];
+
 export async function registerAuth(app: FastifyInstance, authenticate: Authenticator): Promise<void> {
   await app.register(cookie);
   app.decorateRequest('actor', null);
+  // The OpenAPI document says which routes need credentials (tests derive their route table from it).
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || (route.schema as { hide?: boolean }).hide) return;
+    const mode = authMode(route.url, (route.config as { auth?: AuthMode } | undefined)?.auth);
+    (route.schema as { security?: unknown }).security =
+      mode === 'none' ? [] : mode === 'optional' ? [...anyCredential, {}] : anyCredential;
+  });
   app.addHook('preValidation', async (request) => {
-    const url = request.routeOptions.url;
-    // Credentials are read on the API; operational endpoints and the API documentation are public.
-    const isApi = url?.startsWith('/api/') && !url.startsWith('/api/docs') && url !== '/api/openapi.json';
-    const mode = request.routeOptions.config?.auth ?? (isApi ? 'required' : 'none');
+    const mode = authMode(request.routeOptions.url, request.routeOptions.config?.auth);
     if (mode === 'none') return;
     request.actor = await authenticate(request);
     if (!request.actor && mode === 'required') {

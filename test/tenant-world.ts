@@ -1,0 +1,77 @@
+// One organization with something of every kind in it, built through the API as its people would, with
+// unique marker strings in every name so a test can prove none of it leaks into another tenant's answers.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../src/db/database.ts';
+import { inScope } from '../src/db/scope.ts';
+import type { App } from '../src/platform/http/app-types.ts';
+import { apiKeyFor, inOrg, type Person, signUp } from './http-factories.ts';
+
+export interface World {
+  marker: string;
+  owner: Person;
+  member: Person;
+  orgId: number;
+  projectId: number;
+  teamId: number;
+  workspaceId: number;
+  invitationId: number;
+  apiKeyId: number;
+  apiKey: string;
+}
+
+async function create(
+  app: App,
+  headers: Record<string, string>,
+  url: string,
+  payload: object,
+): Promise<number> {
+  // A module not registered yet contributes nothing (its routes are not in the route table either).
+  if (!app.hasRoute({ method: 'POST', url: url.replace(/\/\d+(?=\/|$)/g, '/:id') })) return 0;
+  const res = await app.inject({ method: 'POST', url, headers, payload });
+  assert.ok(res.statusCode === 201 || res.statusCode === 200, `${url}: ${res.statusCode} ${res.body}`);
+  return res.json().id;
+}
+
+export async function buildWorld(app: App, database: Database): Promise<World> {
+  const marker = `zz${randomBytes(5).toString('hex')}`;
+  const owner = await signUp(app, { username: `${marker}_owner` });
+  const member = await signUp(app, { username: `${marker}_member` });
+  const headers = inOrg(owner, owner.orgId);
+  // The member joins the owner's organization (the invitation flow has its own tests).
+  await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
+    tx
+      .insertInto('organization_members')
+      .values({ organization_id: owner.orgId, user_id: member.id, role: 'member' })
+      .execute(),
+  );
+  const teamId = await create(app, headers, '/api/teams', { name: `${marker} crew` });
+  const workspaceId = await create(app, headers, '/api/workspaces', { title: `${marker} space` });
+  const projectId = await create(app, headers, '/api/projects', {
+    title: `${marker} project`,
+    description: `${marker} secret description`,
+    team_id: teamId,
+    workspace_id: workspaceId,
+  });
+  await create(app, headers, `/api/projects/${projectId}/members`, { user_id: member.id, role: 'annotator' });
+  await create(app, headers, `/api/teams/${teamId}/members`, { user_id: member.id, role: 'viewer' });
+  const invitationId = await create(app, headers, `/api/organizations/${owner.orgId}/invitations`, {
+    email: `${marker}.invitee@example.test`,
+    role: 'member',
+  });
+  const apiKey = await apiKeyFor(app, owner, `${marker} key`);
+  const keys = await app.inject({ method: 'GET', url: '/api/api-keys', headers: owner.headers });
+  const apiKeyId = keys.json()[0].id;
+  return {
+    marker,
+    owner,
+    member,
+    orgId: owner.orgId,
+    projectId,
+    teamId,
+    workspaceId,
+    invitationId,
+    apiKeyId,
+    apiKey,
+  };
+}
