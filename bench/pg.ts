@@ -15,8 +15,14 @@ async function admin(text: string): Promise<void> {
   }
 }
 
+const scratchName = (label: string) => `gt_bench_${label}_${process.pid}`;
+
+export async function dropScratch(label: string): Promise<void> {
+  await admin(`DROP DATABASE IF EXISTS ${scratchName(label)} WITH (FORCE)`);
+}
+
 export async function scratchPostgres(label: string): Promise<Database & { url: string }> {
-  const name = `gt_bench_${label}_${process.pid}`;
+  const name = scratchName(label);
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);

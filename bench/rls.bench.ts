@@ -2,7 +2,7 @@
 // role with row-level security and as the owner without it. Target: ratio <= 1.10.
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { median, scratchPostgres } from './pg.ts';
+import { dropScratch, median, scratchPostgres } from './pg.ts';
 
 const ROWS = Number(process.env.BENCH_RLS_ROWS ?? 1_000_000);
 const ORGS = 100;
@@ -73,4 +73,5 @@ try {
   await app.end();
 } finally {
   await database.close();
+  await dropScratch('rls');
 }
