@@ -37,6 +37,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
