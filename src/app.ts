@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { identityModule } from './modules/identity/index.ts';
+import { jobsModule } from './modules/jobs/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { tenancyModule } from './modules/tenancy/index.ts';
@@ -16,6 +17,7 @@ import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
+import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
 import { loadSecrets, type Secrets } from './platform/secrets.ts';
@@ -25,6 +27,13 @@ export interface AppDeps {
   database: Database;
   /** Defaults to SECRET_KEY or DATA_DIR/secret.key. */
   secrets?: Secrets;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Background jobs: started by main.ts (or `groundtruth worker`), by tests that need them. */
+    jobs: JobRunner;
+  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -56,11 +65,15 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   registerMetrics(app, database.pool);
 
   await registerAuth(app, createAuthenticator({ config, database, secrets }));
-  const deps = { config, database, secrets, mailer: createMailer(config, database, app.log) };
+  const jobs = createJobRunner({ database, log: app.log });
+  app.decorate('jobs', jobs);
+  app.addHook('onClose', () => jobs.stop());
+  const deps = { config, database, secrets, mailer: createMailer(config, database, app.log), jobs };
 
   systemRoutes(app, { database });
   const tenancy = tenancyModule(app, deps);
   identityModule(app, { ...deps, acceptInvitation: tenancy.acceptInvitation });
   projectsModule(app, deps);
+  jobsModule(app, deps);
   return app;
 }

@@ -2,13 +2,20 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
-import { MigrationError, migrateDown, migrateToLatest, migrationStatus } from './db/migrate.ts';
+import {
+  MigrationError,
+  migrateDown,
+  migrateToLatest,
+  migrationStatus,
+  pendingMigrations,
+} from './db/migrate.ts';
 import { StartupError } from './platform/errors.ts';
 
 const usage = `usage: groundtruth <command>
 
 commands:
   serve                 start the server (same as npm start)
+  worker                run background jobs only (with JOBS=off on the servers)
   migrate up            apply every pending migration
   migrate down          undo the last applied migration
   migrate status        list migrations and when they were applied
@@ -50,6 +57,30 @@ async function migrate(action: string | undefined): Promise<void> {
 
 class UsageError extends Error {}
 
+/** A process that runs background jobs and serves no HTTP. Stops on SIGTERM/SIGINT after the running job. */
+async function worker(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const pending = await pendingMigrations(database.db);
+  if (pending.length) {
+    await database.close();
+    throw new StartupError(
+      `the database schema is behind (${pending.join(', ')}); run \`groundtruth migrate up\``,
+    );
+  }
+  const { buildApp } = await import('./app.ts');
+  const app = await buildApp({ config, database });
+  await app.ready();
+  await app.jobs.start({ work: true });
+  console.log('groundtruth worker: running background jobs');
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await app.close();
+  await database.close();
+}
+
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -67,6 +98,8 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'migrate':
       return migrate(rest[0]);
+    case 'worker':
+      return worker();
     default:
       throw new UsageError(`unknown command "${command}"\n\n${usage}`);
   }

@@ -2,9 +2,15 @@
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
-const LogLevel = Type.Union(
-  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-);
+const LogLevel = Type.Union([
+  Type.Literal('fatal'),
+  Type.Literal('error'),
+  Type.Literal('warn'),
+  Type.Literal('info'),
+  Type.Literal('debug'),
+  Type.Literal('trace'),
+  Type.Literal('silent'),
+]);
 
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port' }),
@@ -42,6 +48,10 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86400 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Groundtruth <no-reply@localhost>' }),
+  JOBS: Type.Union([Type.Literal('inline'), Type.Literal('off')], {
+    default: 'inline',
+    description: 'inline: the server also runs background jobs; off: only `groundtruth worker` processes do',
+  }),
   TRUST_PROXY: Type.Boolean({ default: false, description: 'trust X-Forwarded-For for client addresses' }),
 });
 
@@ -69,6 +79,7 @@ const expectedForms: Record<string, string> = {
   SMTP_URL: 'smtp://user:password@host:587 or smtps://...',
   MAIL_FROM: 'a sender address such as Groundtruth <no-reply@example.com>',
   TRUST_PROXY: 'true or false',
+  JOBS: 'inline or off',
 };
 
 /** Reads the variables the schema knows from `env`; empty strings count as unset. */

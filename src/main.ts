@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     await database.close();
     throw new StartupError(`cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`);
   }
+  await app.jobs.start({ work: config.JOBS === 'inline' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const where =

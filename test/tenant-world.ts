@@ -18,6 +18,7 @@ export interface World {
   invitationId: number;
   apiKeyId: number;
   apiKey: string;
+  jobId: number;
 }
 
 async function create(
@@ -62,6 +63,22 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const apiKey = await apiKeyFor(app, owner, `${marker} key`);
   const keys = await app.inject({ method: 'GET', url: '/api/api-keys', headers: owner.headers });
   const apiKeyId = keys.json()[0].id;
+  // A finished job record (its runner is exercised by the jobs tests).
+  const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
+    tx
+      .insertInto('jobs')
+      .values({
+        organization_id: owner.orgId,
+        project_id: projectId || null,
+        created_by: owner.id,
+        kind: 'import',
+        state: 'succeeded',
+        progress: 100,
+        message: `${marker} imported`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
   return {
     marker,
     owner,
@@ -73,5 +90,6 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     invitationId,
     apiKeyId,
     apiKey,
+    jobId: job.id,
   };
 }

@@ -1,6 +1,7 @@
 // What modules are built from. Each module picks what it needs: `Pick<Deps, 'database' | 'config'>`.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { JobRunner } from './jobs/runner.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Secrets } from './secrets.ts';
 
@@ -9,4 +10,5 @@ export interface Deps {
   database: Database;
   secrets: Secrets;
   mailer: Mailer;
+  jobs: JobRunner;
 }

@@ -5,6 +5,7 @@ import * as m0002 from './0002_identity.ts';
 import * as m0003 from './0003_tenancy.ts';
 import * as m0004 from './0004_platform.ts';
 import * as m0005 from './0005_identity_support.ts';
+import * as m0006 from './0006_job_queue.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_tenancy': m0003,
   '0004_platform': m0004,
   '0005_identity_support': m0005,
+  '0006_job_queue': m0006,
 };

@@ -1,0 +1,193 @@
+// Background work on pg-boss (same PostgreSQL), with a user-visible record per job in the `jobs` table: state,
+// progress 0-100, message, error, result. Work is enqueued inside the caller's transaction, so it exists exactly
+// when the change that asked for it committed. Handlers must be idempotent: a job can run again after a crash.
+import type { FastifyBaseLogger } from 'fastify';
+import { CompiledQuery, sql } from 'kysely';
+import { PgBoss } from 'pg-boss';
+import type { Database } from '../../db/database.ts';
+import { QUEUE_SCHEMA } from '../../db/migrations/0006_job_queue.ts';
+import { inScope, type Tx } from '../../db/scope.ts';
+
+export interface JobContext<P> {
+  jobId: number;
+  organizationId: number;
+  userId: number | null;
+  projectId: number | null;
+  payload: P;
+  attempt: number;
+  signal: AbortSignal;
+  /** Records progress (0-100) and an optional message, visible to the user at once. */
+  progress(percent: number, message?: string): Promise<void>;
+}
+
+export interface JobDefinition<P> {
+  kind: string;
+  handler: (ctx: JobContext<P>) => Promise<unknown>;
+  /** Attempts after the first; default 3, with exponential backoff. */
+  retryLimit?: number;
+  expireInSeconds?: number;
+  concurrency?: number;
+}
+
+export interface EnqueueRequest<P> {
+  organizationId: number;
+  userId: number | null;
+  projectId?: number | null;
+  payload: P;
+  message?: string;
+}
+
+interface QueueData {
+  jobId: number;
+  organizationId: number;
+}
+
+export interface JobRunner {
+  define<P>(definition: JobDefinition<P>): void;
+  /** Records and enqueues a job inside `tx` (a unit of work scoped to the job's organization). */
+  enqueue<P>(tx: Tx, kind: string, request: EnqueueRequest<P>): Promise<{ id: number }>;
+  /** Starts pg-boss; with `work: true` this process also runs the defined handlers. */
+  start(options: { work: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createJobRunner({
+  database,
+  log,
+}: {
+  database: Database;
+  log: FastifyBaseLogger;
+}): JobRunner {
+  const definitions = new Map<string, JobDefinition<unknown>>();
+  const boss = new PgBoss({
+    // The raw pg result: pg-boss reads multi-statement results as arrays.
+    db: { executeSql: (text, values) => database.pool.query(text, values as unknown[]) as never },
+    schema: QUEUE_SCHEMA,
+    migrate: true,
+    createSchema: false, // made by migration 0006
+  });
+  boss.on('error', (err) => log.error({ err: err.message }, 'job queue error'));
+  let started = false;
+
+  const setState = (organizationId: number, jobId: number, values: Record<string, unknown>) =>
+    inScope(database.db, { organizationId, userId: null }, (tx) =>
+      tx
+        .updateTable('jobs')
+        .set({ ...values, updated_at: new Date() })
+        .where('id', '=', jobId)
+        .execute(),
+    );
+
+  async function run(definition: JobDefinition<unknown>, data: QueueData, signal: AbortSignal) {
+    const { jobId, organizationId } = data;
+    const row = await inScope(database.db, { organizationId, userId: null }, async (tx) =>
+      tx
+        .updateTable('jobs')
+        .set({
+          state: 'running',
+          started_at: sql`coalesce(started_at, now())`,
+          attempts: sql`attempts + 1`,
+          updated_at: new Date(),
+        })
+        .where('id', '=', jobId)
+        .where('state', 'in', ['queued', 'running'])
+        .returning(['payload', 'created_by', 'project_id', 'attempts'])
+        .executeTakeFirst(),
+    );
+    if (!row) return; // cancelled, or already finished by an earlier attempt
+    const retryLimit = definition.retryLimit ?? 3;
+    try {
+      const result = await definition.handler({
+        jobId,
+        organizationId,
+        userId: row.created_by,
+        projectId: row.project_id,
+        payload: row.payload,
+        attempt: row.attempts,
+        signal,
+        progress: async (percent, message) => {
+          await setState(organizationId, jobId, {
+            progress: Math.max(0, Math.min(100, Math.round(percent))),
+            ...(message !== undefined && { message }),
+          });
+        },
+      });
+      await setState(organizationId, jobId, {
+        state: 'succeeded',
+        progress: 100,
+        result: JSON.stringify(result ?? null),
+        error: null,
+        finished_at: new Date(),
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const final = row.attempts > retryLimit;
+      await setState(organizationId, jobId, {
+        state: final ? 'failed' : 'queued',
+        error: message.slice(0, 2000),
+        ...(final && { finished_at: new Date() }),
+      });
+      log.warn({ job_id: jobId, kind: definition.kind, attempt: row.attempts, final }, 'job attempt failed');
+      if (!final) throw err; // pg-boss retries with backoff
+    }
+  }
+
+  return {
+    define(definition) {
+      definitions.set(definition.kind, definition as JobDefinition<unknown>);
+    },
+
+    async enqueue(tx, kind, request) {
+      const definition = definitions.get(kind);
+      if (!definition) throw new Error(`no job kind "${kind}" is defined`);
+      const row = await tx
+        .insertInto('jobs')
+        .values({
+          organization_id: request.organizationId,
+          project_id: request.projectId ?? null,
+          created_by: request.userId,
+          kind,
+          payload: JSON.stringify(request.payload ?? {}),
+          message: request.message ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const data: QueueData = { jobId: row.id, organizationId: request.organizationId };
+      const queueId = await boss.send(kind, data as unknown as object, {
+        retryLimit: definition.retryLimit ?? 3,
+        retryBackoff: true,
+        retryDelay: 2,
+        expireInSeconds: definition.expireInSeconds ?? 3600,
+        db: {
+          executeSql: async (text, values) => ({
+            rows: (await tx.executeQuery(CompiledQuery.raw(text, (values ?? []) as unknown[])))
+              .rows as unknown[],
+          }),
+        },
+      });
+      await tx.updateTable('jobs').set({ queue_job_id: queueId }).where('id', '=', row.id).execute();
+      return { id: row.id };
+    },
+
+    async start({ work }) {
+      await boss.start();
+      started = true;
+      for (const definition of definitions.values()) {
+        await boss.createQueue(definition.kind).catch(() => undefined); // exists already
+        if (!work) continue;
+        await boss.work<QueueData>(
+          definition.kind,
+          { batchSize: 1, localConcurrency: definition.concurrency ?? 1, pollingIntervalSeconds: 1 },
+          async ([job]) => {
+            if (job) await run(definition, job.data, job.signal);
+          },
+        );
+      }
+    },
+
+    async stop() {
+      if (started) await boss.stop({ graceful: true, timeout: 10_000 });
+      started = false;
+    },
+  };
+}
