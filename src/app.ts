@@ -10,6 +10,7 @@ import { jobsModule } from './modules/jobs/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { tenancyModule } from './modules/tenancy/index.ts';
+import { webhooksModule } from './modules/webhooks/index.ts';
 import { createAuthenticator } from './platform/auth/authenticate.ts';
 import { registerAuth } from './platform/auth/plugin.ts';
 import type { App } from './platform/http/app-types.ts';
@@ -21,6 +22,7 @@ import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
 import { loadSecrets, type Secrets } from './platform/secrets.ts';
+import { createWebhookDispatcher, type WebhookDispatcher } from './platform/webhooks/dispatcher.ts';
 
 export interface AppDeps {
   config: Config;
@@ -33,6 +35,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Background jobs: started by main.ts (or `groundtruth worker`), by tests that need them. */
     jobs: JobRunner;
+    /** Webhook events (modules get it through deps; tests through the app). */
+    webhooks: WebhookDispatcher;
   }
 }
 
@@ -68,12 +72,15 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const jobs = createJobRunner({ database, log: app.log });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
-  const deps = { config, database, secrets, mailer: createMailer(config, database, app.log), jobs };
+  const webhooks = createWebhookDispatcher({ config, database, jobs, secrets, log: app.log });
+  app.decorate('webhooks', webhooks);
+  const deps = { config, database, secrets, mailer: createMailer(config, database, app.log), jobs, webhooks };
 
   systemRoutes(app, { database });
   const tenancy = tenancyModule(app, deps);
   identityModule(app, { ...deps, acceptInvitation: tenancy.acceptInvitation });
   projectsModule(app, deps);
   jobsModule(app, deps);
+  webhooksModule(app, deps);
   return app;
 }

@@ -52,6 +52,14 @@ export const ConfigSchema = Type.Object({
     default: 'inline',
     description: 'inline: the server also runs background jobs; off: only `groundtruth worker` processes do',
   }),
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({
+    default: false,
+    description: 'allow webhook deliveries to loopback and private addresses',
+  }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 10000 }),
+  WEBHOOK_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  WEBHOOK_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 5 }),
+  WEBHOOK_RETRY_DELAY_S: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
   TRUST_PROXY: Type.Boolean({ default: false, description: 'trust X-Forwarded-For for client addresses' }),
 });
 
@@ -79,6 +87,11 @@ const expectedForms: Record<string, string> = {
   SMTP_URL: 'smtp://user:password@host:587 or smtps://...',
   MAIL_FROM: 'a sender address such as Groundtruth <no-reply@example.com>',
   TRUST_PROXY: 'true or false',
+  WEBHOOK_ALLOW_PRIVATE: 'true or false',
+  WEBHOOK_TIMEOUT_MS: 'an integer 100-60000 (milliseconds)',
+  WEBHOOK_MAX_FAILURES: 'an integer 1-1000',
+  WEBHOOK_RETRIES: 'an integer 0-20',
+  WEBHOOK_RETRY_DELAY_S: 'an integer 1-3600 (seconds)',
   JOBS: 'inline or off',
 };
 

@@ -19,6 +19,7 @@ export interface World {
   apiKeyId: number;
   apiKey: string;
   jobId: number;
+  webhookId: number;
 }
 
 async function create(
@@ -51,8 +52,8 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const projectId = await create(app, headers, '/api/projects', {
     title: `${marker} project`,
     description: `${marker} secret description`,
-    team_id: teamId,
-    workspace_id: workspaceId,
+    ...(teamId && { team_id: teamId }),
+    ...(workspaceId && { workspace_id: workspaceId }),
   });
   await create(app, headers, `/api/projects/${projectId}/members`, { user_id: member.id, role: 'annotator' });
   await create(app, headers, `/api/teams/${teamId}/members`, { user_id: member.id, role: 'viewer' });
@@ -63,6 +64,9 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const apiKey = await apiKeyFor(app, owner, `${marker} key`);
   const keys = await app.inject({ method: 'GET', url: '/api/api-keys', headers: owner.headers });
   const apiKeyId = keys.json()[0].id;
+  const webhookId = await create(app, headers, '/api/webhooks', {
+    url: `https://${marker}.example.test/hook`,
+  });
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
     tx
@@ -91,5 +95,6 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     apiKeyId,
     apiKey,
     jobId: job.id,
+    webhookId,
   };
 }

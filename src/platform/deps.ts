@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Secrets } from './secrets.ts';
+import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
 export interface Deps {
   config: Config;
@@ -11,4 +12,6 @@ export interface Deps {
   secrets: Secrets;
   mailer: Mailer;
   jobs: JobRunner;
+  /** Emits webhook events inside a unit of work. */
+  webhooks: WebhookDispatcher;
 }

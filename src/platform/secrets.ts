@@ -9,6 +9,8 @@ import { StartupError } from './errors.ts';
 export interface Secrets {
   jwtKey: Uint8Array;
   legacyTokenKey: Buffer;
+  /** Encrypts secrets the server must read back (webhook signing secrets) at rest. */
+  dataKey: Buffer;
 }
 
 function stored(dataDir: string): string {
@@ -33,5 +35,9 @@ function stored(dataDir: string): string {
 export function loadSecrets(config: Config): Secrets {
   const master = config.SECRET_KEY ?? stored(config.DATA_DIR);
   const derive = (label: string) => Buffer.from(hkdfSync('sha256', master, 'groundtruth', label, 32));
-  return { jwtKey: new Uint8Array(derive('jwt-hs256')), legacyTokenKey: derive('legacy-api-token') };
+  return {
+    jwtKey: new Uint8Array(derive('jwt-hs256')),
+    legacyTokenKey: derive('legacy-api-token'),
+    dataKey: derive('data-at-rest-aes-256-gcm'),
+  };
 }

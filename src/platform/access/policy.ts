@@ -49,6 +49,11 @@ export const policy = {
     summary: 'invite, list and revoke invitations',
   },
   'organization.audit.read': { on: 'organization', roles: ['owner', 'admin'], summary: 'read the audit log' },
+  'organization.webhooks.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: 'create, change, test and delete organization webhooks',
+  },
   'team.create': { on: 'organization', roles: everyOrgRole, creates: true, summary: 'create a team' },
   'workspace.create': {
     on: 'organization',
@@ -85,6 +90,11 @@ export const policy = {
     summary: 'enable or disable modules',
   },
   'project.like': { on: 'project', roles: everyProjectRole, summary: 'bookmark the project' },
+  'project.webhooks.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: "create, change, test and delete the project's webhooks",
+  },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

@@ -27,17 +27,27 @@ function fieldName(issue: ValidationIssue): string {
 }
 
 export function validationDetails(issues: ValidationIssue[], part: string): FieldError[] {
-  const seen = new Set<string>();
-  const details: FieldError[] = [];
+  // Group by field: a union (anyOf) failing reports each branch; say them as alternatives in one message.
+  const byField = new Map<string, { messages: string[]; union: boolean }>();
   for (const issue of issues) {
     const field = fieldName(issue);
-    const message = issue.keyword === 'required' ? 'is required' : (issue.message ?? 'is invalid');
-    const key = `${field}:${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    details.push({ in: part, field, message });
+    const entry = byField.get(field) ?? { messages: [], union: false };
+    if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf') entry.union = true;
+    else {
+      const message = issue.keyword === 'required' ? 'is required' : (issue.message ?? 'is invalid');
+      if (!entry.messages.includes(message)) entry.messages.push(message);
+    }
+    byField.set(field, entry);
   }
-  return details;
+  return [...byField].map(([field, { messages, union }]) => ({
+    in: part,
+    field,
+    message: union
+      ? messages.length
+        ? messages.join(' or ')
+        : 'matches none of the allowed forms'
+      : messages.join('; '),
+  }));
 }
 
 const fastifyCodes: Record<string, { code: ErrorCode; message?: string }> = {

@@ -29,6 +29,16 @@ export interface JobDefinition<P> {
   concurrency?: number;
 }
 
+/** Internal work (webhook deliveries...): queued and retried by pg-boss, with no user-visible record. */
+export interface TaskDefinition<P> {
+  kind: string;
+  handler: (task: { payload: P; organizationId: number; attempt: number; final: boolean }) => Promise<void>;
+  retryLimit: number;
+  /** Seconds before the first retry; doubles each attempt. */
+  retryDelay: number;
+  concurrency?: number;
+}
+
 export interface EnqueueRequest<P> {
   organizationId: number;
   userId: number | null;
@@ -40,10 +50,15 @@ export interface EnqueueRequest<P> {
 interface QueueData {
   jobId: number;
   organizationId: number;
+  /** Internal tasks carry their payload in the queue. */
+  payload?: unknown;
 }
 
 export interface JobRunner {
   define<P>(definition: JobDefinition<P>): void;
+  defineTask<P>(definition: TaskDefinition<P>): void;
+  /** Enqueues internal tasks inside `tx`, one per payload. */
+  enqueueTasks<P>(tx: Tx, kind: string, organizationId: number, payloads: P[]): Promise<void>;
   /** Records and enqueues a job inside `tx` (a unit of work scoped to the job's organization). */
   enqueue<P>(tx: Tx, kind: string, request: EnqueueRequest<P>): Promise<{ id: number }>;
   /** Starts pg-boss; with `work: true` this process also runs the defined handlers. */
@@ -59,6 +74,13 @@ export function createJobRunner({
   log: FastifyBaseLogger;
 }): JobRunner {
   const definitions = new Map<string, JobDefinition<unknown>>();
+  const tasks = new Map<string, TaskDefinition<unknown>>();
+  // pg-boss statements inside the caller's transaction.
+  const inTx = (tx: Tx) => ({
+    executeSql: async (text: string, values?: unknown[]) => ({
+      rows: (await tx.executeQuery(CompiledQuery.raw(text, (values ?? []) as unknown[]))).rows as unknown[],
+    }),
+  });
   const boss = new PgBoss({
     // The raw pg result: pg-boss reads multi-statement results as arrays.
     db: { executeSql: (text, values) => database.pool.query(text, values as unknown[]) as never },
@@ -158,20 +180,50 @@ export function createJobRunner({
         retryBackoff: true,
         retryDelay: 2,
         expireInSeconds: definition.expireInSeconds ?? 3600,
-        db: {
-          executeSql: async (text, values) => ({
-            rows: (await tx.executeQuery(CompiledQuery.raw(text, (values ?? []) as unknown[])))
-              .rows as unknown[],
-          }),
-        },
+        db: inTx(tx),
       });
       await tx.updateTable('jobs').set({ queue_job_id: queueId }).where('id', '=', row.id).execute();
       return { id: row.id };
     },
 
+    defineTask(definition) {
+      tasks.set(definition.kind, definition as TaskDefinition<unknown>);
+    },
+
+    async enqueueTasks(tx, kind, organizationId, payloads) {
+      const task = tasks.get(kind);
+      if (!task) throw new Error(`no task kind "${kind}" is defined`);
+      for (const payload of payloads) {
+        const data: QueueData = { jobId: 0, organizationId, payload };
+        await boss.send(kind, data as unknown as object, {
+          retryLimit: task.retryLimit,
+          retryDelay: task.retryDelay,
+          retryBackoff: true,
+          db: inTx(tx),
+        });
+      }
+    },
+
     async start({ work }) {
       await boss.start();
       started = true;
+      for (const task of tasks.values()) {
+        await boss.createQueue(task.kind).catch(() => undefined);
+        if (!work) continue;
+        await boss.work<QueueData>(
+          task.kind,
+          { batchSize: 1, localConcurrency: task.concurrency ?? 2, pollingIntervalSeconds: 1 },
+          async ([job]) => {
+            if (!job) return;
+            await task.handler({
+              payload: job.data.payload,
+              organizationId: job.data.organizationId,
+              attempt: job.retryCount + 1,
+              final: job.retryCount >= task.retryLimit,
+            });
+          },
+        );
+      }
       for (const definition of definitions.values()) {
         await boss.createQueue(definition.kind).catch(() => undefined); // exists already
         if (!work) continue;
