@@ -13,6 +13,7 @@ import { tenancyModule } from './modules/tenancy/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
 import { createAuthenticator } from './platform/auth/authenticate.ts';
 import { registerAuth } from './platform/auth/plugin.ts';
+import { createBlobStore } from './platform/files/index.ts';
 import type { App } from './platform/http/app-types.ts';
 import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
@@ -74,7 +75,8 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   app.addHook('onClose', () => jobs.stop());
   const webhooks = createWebhookDispatcher({ config, database, jobs, secrets, log: app.log });
   app.decorate('webhooks', webhooks);
-  const deps = { config, database, secrets, mailer: createMailer(config, database, app.log), jobs, webhooks };
+  const mailer = createMailer(config, database, app.log);
+  const deps = { config, database, secrets, mailer, jobs, webhooks, blobs: createBlobStore(config) };
 
   systemRoutes(app, { database });
   const tenancy = tenancyModule(app, deps);

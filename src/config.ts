@@ -60,6 +60,14 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   WEBHOOK_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 5 }),
   WEBHOOK_RETRY_DELAY_S: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
+  BLOB_STORE: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: true }),
+  S3_PREFIX: Type.String({ default: '', pattern: '^([A-Za-z0-9._-]+/)*$' }),
   TRUST_PROXY: Type.Boolean({ default: false, description: 'trust X-Forwarded-For for client addresses' }),
 });
 
@@ -87,6 +95,14 @@ const expectedForms: Record<string, string> = {
   SMTP_URL: 'smtp://user:password@host:587 or smtps://...',
   MAIL_FROM: 'a sender address such as Groundtruth <no-reply@example.com>',
   TRUST_PROXY: 'true or false',
+  BLOB_STORE: 'local or s3',
+  S3_ENDPOINT: 'an http(s) URL of the S3-compatible service',
+  S3_REGION: 'a region name such as us-east-1',
+  S3_BUCKET: 'a bucket name (lower-case letters, digits, dots, hyphens)',
+  S3_ACCESS_KEY_ID: 'an access key id',
+  S3_SECRET_ACCESS_KEY: 'a secret access key',
+  S3_FORCE_PATH_STYLE: 'true or false',
+  S3_PREFIX: 'empty, or path segments ending with / (e.g. groundtruth/)',
   WEBHOOK_ALLOW_PRIVATE: 'true or false',
   WEBHOOK_TIMEOUT_MS: 'an integer 100-60000 (milliseconds)',
   WEBHOOK_MAX_FAILURES: 'an integer 1-1000',
@@ -108,5 +124,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const name = first.instancePath.replace(/^\//, '') || 'environment';
     throw new ConfigError(`invalid ${name}: expected ${expectedForms[name] ?? first.message}`);
   }
-  return value as Config;
+  const config = value as Config;
+  if (config.BLOB_STORE === 's3' && !config.S3_BUCKET) {
+    throw new ConfigError('BLOB_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT for a service other than AWS)');
+  }
+  return config;
 }

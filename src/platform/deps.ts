@@ -1,6 +1,7 @@
 // What modules are built from. Each module picks what it needs: `Pick<Deps, 'database' | 'config'>`.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { BlobStore } from './files/index.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Secrets } from './secrets.ts';
@@ -12,6 +13,7 @@ export interface Deps {
   secrets: Secrets;
   mailer: Mailer;
   jobs: JobRunner;
+  blobs: BlobStore;
   /** Emits webhook events inside a unit of work. */
   webhooks: WebhookDispatcher;
 }

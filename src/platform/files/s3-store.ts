@@ -1,0 +1,96 @@
+// Blobs in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2...). The upload is spooled to a local temporary
+// file first: the key is the content's SHA-256, known only once every byte has been read.
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { assertKey, type BlobStore, keyFor } from './blob-store.ts';
+import { spool } from './spool.ts';
+
+export interface S3Settings {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+  prefix: string;
+}
+
+export function createS3BlobStore(settings: S3Settings, tmpDir: string): BlobStore {
+  const client = new S3Client({
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    ...(settings.endpoint && { endpoint: settings.endpoint }),
+    ...(settings.accessKeyId &&
+      settings.secretAccessKey && {
+        credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+      }),
+  });
+  const Bucket = settings.bucket;
+  const objectKey = (key: string) => {
+    assertKey(key);
+    return `${settings.prefix}${key}`;
+  };
+
+  async function head(key: string) {
+    try {
+      return await client.send(new HeadObjectCommand({ Bucket, Key: objectKey(key) }));
+    } catch (err) {
+      if (
+        err instanceof NotFound ||
+        (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+      ) {
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  return {
+    kind: 's3',
+    async put(source, options = {}) {
+      const s = await spool(source, tmpDir, options.maxBytes);
+      try {
+        const key = keyFor(s.sha256);
+        if (!(await head(key))) {
+          await client.send(
+            new PutObjectCommand({
+              Bucket,
+              Key: objectKey(key),
+              Body: createReadStream(s.file),
+              ContentLength: s.size,
+              ChecksumSHA256: Buffer.from(s.sha256, 'hex').toString('base64'),
+            }),
+          );
+        }
+        return { key, sha256: s.sha256, size: s.size };
+      } finally {
+        await s.discard();
+      }
+    },
+    async get(key, range) {
+      const out = await client.send(
+        new GetObjectCommand({
+          Bucket,
+          Key: objectKey(key),
+          ...(range && { Range: `bytes=${range.start}-${range.end ?? ''}` }),
+        }),
+      );
+      return out.Body as Readable;
+    },
+    async stat(key) {
+      const h = await head(key);
+      return h ? { size: Number(h.ContentLength ?? 0) } : null;
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: objectKey(key) }));
+    },
+  };
+}
