@@ -11,8 +11,12 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { StartupError } from '../platform/errors.ts';
+
+// Extensions the migrations create (they ship inside PGlite and are loaded on demand).
+const extensions = { pg_trgm };
 
 export interface EmbeddedDatabase {
   pglite: PGlite;
@@ -61,7 +65,7 @@ export async function openEmbedded(dataDir: string): Promise<EmbeddedDatabase> {
   }
   const unlock = lockDataDir(path.join(dir, 'pglite.lock'));
   try {
-    const pglite = await PGlite.create(path.join(dir, 'pgdata'));
+    const pglite = await PGlite.create(path.join(dir, 'pgdata'), { extensions });
     return {
       pglite,
       pgConfig: createPgConfig(pglite),
@@ -78,6 +82,6 @@ export async function openEmbedded(dataDir: string): Promise<EmbeddedDatabase> {
 
 /** An in-memory or directory-backed PGlite without a lock, for tests that own their directory. */
 export async function openEmbeddedUnlocked(dir: string): Promise<EmbeddedDatabase> {
-  const pglite = await PGlite.create(dir);
+  const pglite = await PGlite.create(dir, { extensions });
   return { pglite, pgConfig: createPgConfig(pglite), release: () => pglite.close() };
 }

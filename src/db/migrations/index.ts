@@ -6,6 +6,7 @@ import * as m0003 from './0003_tenancy.ts';
 import * as m0004 from './0004_platform.ts';
 import * as m0005 from './0005_identity_support.ts';
 import * as m0006 from './0006_job_queue.ts';
+import * as m0007 from './0007_search_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_platform': m0004,
   '0005_identity_support': m0005,
   '0006_job_queue': m0006,
+  '0007_search_indexes': m0007,
 };

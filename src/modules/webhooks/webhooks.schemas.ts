@@ -36,7 +36,7 @@ export const CreatedWebhook = Type.Intersect([
 
 export const CreateWebhookBody = Type.Object(
   {
-    url: Type.String({ minLength: 8, maxLength: 2048 }),
+    url: Type.String({ format: 'uri', minLength: 8, maxLength: 2048 }),
     project: Type.Optional(Type.Union([Id, Type.Null()])),
     send_payload: Type.Optional(Type.Boolean()),
     send_for_all_actions: Type.Optional(Type.Boolean()),
@@ -49,7 +49,7 @@ export const CreateWebhookBody = Type.Object(
 
 export const UpdateWebhookBody = Type.Object(
   {
-    url: Type.Optional(Type.String({ minLength: 8, maxLength: 2048 })),
+    url: Type.Optional(Type.String({ format: 'uri', minLength: 8, maxLength: 2048 })),
     send_payload: Type.Optional(Type.Boolean()),
     send_for_all_actions: Type.Optional(Type.Boolean()),
     headers: Type.Optional(Headers),
