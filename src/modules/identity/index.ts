@@ -9,6 +9,7 @@ import { usersRoutes } from './users.routes.ts';
 import { createUsersService } from './users.service.ts';
 
 export type { AcceptInvitation } from './auth.service.ts';
+export { consumeSingleUseToken, createSingleUseToken } from './tokens.repo.ts';
 export { findUserById, toUser } from './users.repo.ts';
 
 export function identityModule(app: App, deps: Deps): void {

@@ -64,8 +64,29 @@ const fastifyCodes: Record<string, { code: ErrorCode; message?: string }> = {
   },
 };
 
+// PostgreSQL refusing a value is bad input, not a server fault (the schemas catch most of it first).
+function fromDatabase(code: string, detail: { constraint?: string; column?: string }): AppError | null {
+  const where = detail.constraint ? ` (${detail.constraint})` : detail.column ? ` (${detail.column})` : '';
+  if (code === '23505') return new AppError('conflict', `that already exists${where}`);
+  if (code === '23503')
+    return new AppError('bad_request', `it refers to something that does not exist${where}`);
+  if (code === '23514' || code === '23502')
+    return new AppError('validation_failed', `a value breaks a rule${where}`);
+  if (code.startsWith('22'))
+    return new AppError(
+      'bad_request',
+      'a value is not acceptable (wrong form, out of range or invalid characters)',
+    );
+  return null;
+}
+
 export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
+  const pgCode = (error as { code?: unknown }).code;
+  if (typeof pgCode === 'string' && /^2[23][0-9A-Z]{3}$/.test(pgCode)) {
+    const mapped = fromDatabase(pgCode, error as { constraint?: string; column?: string });
+    if (mapped) return mapped;
+  }
   const fe = error as FastifyError & { validationContext?: string };
   if (fe.validation) {
     const details = validationDetails(fe.validation as ValidationIssue[], fe.validationContext ?? 'body');

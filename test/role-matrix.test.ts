@@ -1,0 +1,205 @@
+// The role matrix through HTTP, table-driven: for every role of every resource kind, every action of the policy
+// is tried on a resource of its own and answers 2xx exactly when the policy allows it, 403 otherwise.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { InjectOptions } from 'fastify';
+import { inScope } from '../src/db/scope.ts';
+import { type Action, allows, policy, type ResourceKind } from '../src/platform/access/policy.ts';
+import type { App } from '../src/platform/http/app-types.ts';
+import { createTestApp } from './app.ts';
+import { forEachDatabase } from './harness.ts';
+import { inOrg, type Person, signUp } from './http-factories.ts';
+
+interface Probe {
+  resource: number;
+  orgId: number;
+  spare: number;
+  spare2: number;
+}
+
+type Requests = Partial<Record<Action, (p: Probe) => InjectOptions>>;
+
+const requests: Requests = {
+  'organization.read': (p) => ({ method: 'GET', url: `/api/organizations/${p.orgId}` }),
+  'organization.update': (p) => ({
+    method: 'PATCH',
+    url: `/api/organizations/${p.orgId}`,
+    payload: { name: 'Renamed org' },
+  }),
+  'organization.members.read': (p) => ({ method: 'GET', url: `/api/organizations/${p.orgId}/memberships` }),
+  'organization.members.manage': (p) => ({
+    method: 'PATCH',
+    url: `/api/organizations/${p.orgId}/memberships/${p.spare}`,
+    payload: { role: 'admin' },
+  }),
+  'organization.owners.manage': (p) => ({
+    method: 'PATCH',
+    url: `/api/organizations/${p.orgId}/memberships/${p.spare2}`,
+    payload: { role: 'owner' },
+  }),
+  'organization.invitations.manage': (p) => ({
+    method: 'POST',
+    url: `/api/organizations/${p.orgId}/invitations`,
+    payload: { email: `invitee${p.spare}@example.test`, role: 'member' },
+  }),
+  'organization.audit.read': (p) => ({ method: 'GET', url: `/api/organizations/${p.orgId}/audit-log` }),
+  'organization.webhooks.manage': () => ({
+    method: 'POST',
+    url: '/api/webhooks',
+    payload: { url: 'https://hooks.example.test/x' },
+  }),
+  'team.create': () => ({ method: 'POST', url: '/api/teams', payload: { name: 'New team' } }),
+  'workspace.create': () => ({ method: 'POST', url: '/api/workspaces', payload: { title: 'New space' } }),
+  'project.create': () => ({ method: 'POST', url: '/api/projects', payload: { title: 'New project' } }),
+  'organization.delete': (p) => ({ method: 'DELETE', url: `/api/organizations/${p.orgId}` }),
+
+  'team.read': (p) => ({ method: 'GET', url: `/api/teams/${p.resource}` }),
+  'team.update': (p) => ({
+    method: 'PATCH',
+    url: `/api/teams/${p.resource}`,
+    payload: { description: 'changed' },
+  }),
+  'team.members.manage': (p) => ({
+    method: 'POST',
+    url: `/api/teams/${p.resource}/members`,
+    payload: { user_id: p.spare, role: 'viewer' },
+  }),
+  'team.owners.manage': (p) => ({
+    method: 'POST',
+    url: `/api/teams/${p.resource}/members`,
+    payload: { user_id: p.spare2, role: 'owner' },
+  }),
+  'team.delete': (p) => ({ method: 'DELETE', url: `/api/teams/${p.resource}` }),
+
+  'workspace.read': (p) => ({ method: 'GET', url: `/api/workspaces/${p.resource}` }),
+  'workspace.update': (p) => ({
+    method: 'PATCH',
+    url: `/api/workspaces/${p.resource}`,
+    payload: { description: 'changed' },
+  }),
+  'workspace.members.manage': (p) => ({
+    method: 'POST',
+    url: `/api/workspaces/${p.resource}/members`,
+    payload: { user_id: p.spare, role: 'member' },
+  }),
+  'workspace.delete': (p) => ({ method: 'DELETE', url: `/api/workspaces/${p.resource}` }),
+
+  'project.read': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}` }),
+  'project.update': (p) => ({
+    method: 'PATCH',
+    url: `/api/projects/${p.resource}`,
+    payload: { description: 'changed' },
+  }),
+  'project.members.read': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}/members` }),
+  'project.members.manage': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/members`,
+    payload: { user_id: p.spare, role: 'viewer' },
+  }),
+  'project.owners.manage': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/members`,
+    payload: { user_id: p.spare2, role: 'owner' },
+  }),
+  'project.modules.update': (p) => ({
+    method: 'PUT',
+    url: `/api/projects/${p.resource}/modules`,
+    payload: { enabled: ['annotation'] },
+  }),
+  'project.like': (p) => ({ method: 'POST', url: `/api/projects/${p.resource}/like` }),
+  'project.webhooks.manage': (p) => ({
+    method: 'POST',
+    url: '/api/webhooks',
+    payload: { url: 'https://hooks.example.test/p', project: p.resource },
+  }),
+  'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
+};
+
+/** Destructive actions go last. */
+const order = (a: Action) => (a.endsWith('.delete') ? 1 : 0);
+
+const roleSets: Record<ResourceKind, string[]> = {
+  organization: ['owner', 'admin', 'member'],
+  team: ['owner', 'manager', 'viewer'],
+  workspace: ['manager', 'member'],
+  project: ['owner', 'manager', 'annotator', 'reviewer', 'viewer'],
+};
+
+forEachDatabase('role matrix', (ctx) => {
+  let app: App;
+  before(async () => {
+    app = await createTestApp(ctx.database);
+    await app.ready();
+    await signUp(app);
+  });
+  after(() => app.close());
+
+  const join = (orgId: number, ownerId: number, userId: number, role: string) =>
+    inScope(ctx.database.db, { organizationId: orgId, userId: ownerId }, (tx) =>
+      tx
+        .insertInto('organization_members')
+        .values({ organization_id: orgId, user_id: userId, role })
+        .execute(),
+    );
+
+  test('every policy action has a probe here', () => {
+    const missing = (Object.keys(policy) as Action[]).filter((a) => !requests[a]);
+    assert.deepEqual(missing, []);
+  });
+
+  for (const kind of ['organization', 'team', 'workspace', 'project'] as const) {
+    for (const role of roleSets[kind]) {
+      test(`${kind} role ${role}`, async () => {
+        const owner = await signUp(app);
+        const actor = await signUp(app);
+        const spare = await signUp(app);
+        const spare2 = await signUp(app);
+        const orgId = owner.orgId;
+        const orgRole = kind === 'organization' ? role : 'member';
+        for (const [p, r] of [
+          [actor, orgRole],
+          [spare, 'member'],
+          [spare2, 'member'],
+        ] as [Person, string][]) {
+          await join(orgId, owner.id, p.id, r);
+        }
+        const asOwner = inOrg(owner, orgId);
+        const create = async (url: string, payload: object) => {
+          const res = await app.inject({ method: 'POST', url, headers: asOwner, payload });
+          assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
+          return res.json().id as number;
+        };
+        let resource = orgId;
+        if (kind === 'team') {
+          resource = await create('/api/teams', { name: `team for ${role}` });
+          await create(`/api/teams/${resource}/members`, { user_id: actor.id, role });
+        } else if (kind === 'workspace') {
+          resource = await create('/api/workspaces', { title: `space for ${role}` });
+          await create(`/api/workspaces/${resource}/members`, { user_id: actor.id, role });
+        } else if (kind === 'project') {
+          resource = await create('/api/projects', { title: `project for ${role}` });
+          await create(`/api/projects/${resource}/members`, { user_id: actor.id, role });
+        }
+        const probe: Probe = { resource, orgId, spare: spare.id, spare2: spare2.id };
+        const actions = (Object.keys(policy) as Action[])
+          .filter((a) => policy[a].on === kind)
+          .sort((a, b) => order(a) - order(b));
+        const outcomes: string[] = [];
+        for (const action of actions) {
+          const req = requests[action]!(probe);
+          const res = await app.inject({ ...req, headers: inOrg(actor, orgId) });
+          const expected = allows(action, role) ? '2xx' : '403';
+          const got = res.statusCode >= 200 && res.statusCode < 300 ? '2xx' : String(res.statusCode);
+          outcomes.push(
+            `${action}: expected ${expected}, got ${got}${got === expected ? '' : ` ${res.body.slice(0, 160)}`}`,
+          );
+        }
+        const wrong = outcomes.filter((o) => {
+          const [, e, g] = /expected (\S+), got (\S+)/.exec(o) ?? [];
+          return e !== g;
+        });
+        assert.deepEqual(wrong, [], outcomes.join('\n'));
+      });
+    }
+  }
+});
