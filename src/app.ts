@@ -5,6 +5,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { filesModule } from './modules/files/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
@@ -84,5 +85,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   projectsModule(app, deps);
   jobsModule(app, deps);
   webhooksModule(app, deps);
+  await filesModule(app, deps);
   return app;
 }
