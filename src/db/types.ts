@@ -28,6 +28,79 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AnnotationDrafts {
+  annotation_id: number | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  lead_time: number | null;
+  organization_id: number;
+  project_id: number;
+  result: Generated<Json>;
+  task_id: number;
+  updated_at: Generated<Timestamp>;
+  user_id: number;
+  was_postponed: Generated<boolean>;
+}
+
+export interface Annotations {
+  completed_by: number | null;
+  created_at: Generated<Timestamp>;
+  ground_truth: Generated<boolean>;
+  id: Generated<number>;
+  import_id: number | null;
+  last_action: string | null;
+  lead_time: number | null;
+  organization_id: number;
+  parent_annotation_id: number | null;
+  parent_prediction_id: number | null;
+  project_id: number;
+  result: Generated<Json>;
+  result_count: Generated<number>;
+  task_id: number;
+  updated_at: Generated<Timestamp>;
+  updated_by: number | null;
+  was_cancelled: Generated<boolean>;
+}
+
+export interface AnnotationSettings {
+  color: Generated<string>;
+  control_weights: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  enable_empty_annotation: Generated<boolean>;
+  evaluate_predictions_automatically: Generated<boolean>;
+  expert_instruction: Generated<string>;
+  finished_task_number: Generated<number>;
+  ground_truth_number: Generated<number>;
+  is_draft: Generated<boolean>;
+  is_published: Generated<boolean>;
+  label_config: Generated<string>;
+  maximum_annotations: Generated<number>;
+  min_annotations_to_start_training: Generated<number>;
+  model_version: Generated<string>;
+  next_inner_id: Generated<number>;
+  num_tasks_with_annotations: Generated<number>;
+  organization_id: number;
+  overlap_cohort_percentage: Generated<number>;
+  parsed_label_config: Generated<Json>;
+  pinned_at: Timestamp | null;
+  project_id: number;
+  reveal_preannotations_interactively: Generated<boolean>;
+  sampling: Generated<string>;
+  show_annotation_history: Generated<boolean>;
+  show_collab_predictions: Generated<boolean>;
+  show_ground_truth_first: Generated<boolean>;
+  show_instruction: Generated<boolean>;
+  show_overlap_first: Generated<boolean>;
+  show_skip_button: Generated<boolean>;
+  skip_queue: Generated<string>;
+  skipped_annotations_number: Generated<number>;
+  task_number: Generated<number>;
+  total_annotations_number: Generated<number>;
+  total_predictions_number: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  useful_annotation_number: Generated<number>;
+}
+
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp | null;
@@ -56,6 +129,49 @@ export interface AuditLog {
   user_agent: string | null;
 }
 
+export interface DmViews {
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  id: Generated<number>;
+  order: Generated<number>;
+  organization_id: number;
+  project_id: number;
+  selected_items: Json | null;
+  updated_at: Generated<Timestamp>;
+  user_id: number | null;
+}
+
+export interface ExportConversions {
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  export_id: number;
+  export_type: string;
+  id: Generated<number>;
+  organization_id: number;
+  status: Generated<string>;
+  storage_key: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Exports {
+  annotation_filter_options: Generated<Json>;
+  counters: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  error: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<number>;
+  job_id: number | null;
+  md5: string | null;
+  organization_id: number;
+  project_id: number;
+  serialization_options: Generated<Json>;
+  status: Generated<string>;
+  storage_key: string | null;
+  task_filter_options: Generated<Json>;
+  title: Generated<string>;
+}
+
 export interface Files {
   created_at: Generated<Timestamp>;
   deleted_at: Timestamp | null;
@@ -72,6 +188,40 @@ export interface Files {
   storage_key: string;
   updated_at: Generated<Timestamp>;
   uploaded_by: number | null;
+}
+
+export interface Flags {
+  color: string | null;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  id: Generated<number>;
+  organization_id: number;
+  title: string;
+}
+
+export interface Imports {
+  annotation_count: Generated<number>;
+  commit_to_project: Generated<boolean>;
+  could_be_tasks_list: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  data_columns: Generated<Json>;
+  duration: Generated<number>;
+  error: string | null;
+  file_upload_ids: Generated<ArrayType<number>>;
+  found_formats: Generated<Json>;
+  id: Generated<number>;
+  job_id: number | null;
+  kind: Generated<string>;
+  organization_id: number;
+  preannotated_from_fields: Generated<string[]>;
+  prediction_count: Generated<number>;
+  project_id: number;
+  return_task_ids: Generated<boolean>;
+  status: Generated<string>;
+  task_count: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  url: string | null;
 }
 
 export interface Invitations {
@@ -112,6 +262,36 @@ export interface Jobs {
   updated_at: Generated<Timestamp>;
 }
 
+export interface LabelLibrary {
+  approved: Generated<boolean>;
+  approved_by: number | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: string | null;
+  id: Generated<number>;
+  organization_id: number;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  value: Json;
+}
+
+export interface LabelLinks {
+  from_name: string;
+  id: Generated<number>;
+  label_id: number;
+  organization_id: number;
+  project_id: number;
+}
+
+export interface LabelStreamHistory {
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  id: Generated<number>;
+  organization_id: number;
+  project_id: number;
+  user_id: number;
+}
+
 export interface MailOutbox {
   body: string;
   created_at: Generated<Timestamp>;
@@ -141,6 +321,18 @@ export interface Organizations {
   is_personal: Generated<boolean>;
   name: string;
   slug: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Predictions {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  model_version: Generated<string>;
+  organization_id: number;
+  project_id: number;
+  result: Generated<Json>;
+  score: number | null;
+  task_id: number;
   updated_at: Generated<Timestamp>;
 }
 
@@ -186,6 +378,24 @@ export interface Projects {
   workspace_id: number | null;
 }
 
+export interface ProjectSummaries {
+  all_data_columns: Generated<Json>;
+  common_data_columns: Generated<Json>;
+  created_annotations: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  created_labels: Generated<Json>;
+  created_labels_drafts: Generated<Json>;
+  organization_id: number;
+  project_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ProjectTags {
+  organization_id: number;
+  project_id: number;
+  tag_id: number;
+}
+
 export interface RateLimits {
   hits: number;
   key: string;
@@ -226,6 +436,67 @@ export interface SingleUseTokens {
   purpose: string;
   token_hash: string;
   user_id: number | null;
+}
+
+export interface Tags {
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  id: Generated<number>;
+  organization_id: number;
+  title: string;
+}
+
+export interface TaskComments {
+  annotation_id: number | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  is_resolved: Generated<boolean>;
+  organization_id: number;
+  project_id: number;
+  task_id: number;
+  text: string;
+  updated_at: Generated<Timestamp>;
+  user_id: number | null;
+}
+
+export interface TaskFlags {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  flag_id: number;
+  organization_id: number;
+  task_id: number;
+}
+
+export interface TaskLocks {
+  created_at: Generated<Timestamp>;
+  expire_at: Timestamp;
+  organization_id: number;
+  project_id: number;
+  task_id: number;
+  user_id: number;
+}
+
+export interface Tasks {
+  cancelled_annotations: Generated<number>;
+  comment_count: Generated<number>;
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  data: Json;
+  file_upload_id: number | null;
+  id: Generated<number>;
+  import_id: number | null;
+  inner_id: number;
+  is_labeled: Generated<boolean>;
+  last_comment_updated_at: Timestamp | null;
+  meta: Generated<Json>;
+  organization_id: number;
+  overlap: Generated<number>;
+  project_id: number;
+  total_annotations: Generated<number>;
+  total_predictions: Generated<number>;
+  unresolved_comment_count: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  updated_by: number | null;
 }
 
 export interface TeamMembers {
@@ -331,22 +602,41 @@ export interface Workspaces {
 }
 
 export interface DB {
+  annotation_drafts: AnnotationDrafts;
+  annotation_settings: AnnotationSettings;
+  annotations: Annotations;
   api_keys: ApiKeys;
   audit_log: AuditLog;
+  dm_views: DmViews;
+  export_conversions: ExportConversions;
+  exports: Exports;
   files: Files;
+  flags: Flags;
+  imports: Imports;
   invitations: Invitations;
   jobs: Jobs;
+  label_library: LabelLibrary;
+  label_links: LabelLinks;
+  label_stream_history: LabelStreamHistory;
   mail_outbox: MailOutbox;
   organization_members: OrganizationMembers;
   organizations: Organizations;
+  predictions: Predictions;
   project_likes: ProjectLikes;
   project_members: ProjectMembers;
   project_modules: ProjectModules;
+  project_summaries: ProjectSummaries;
+  project_tags: ProjectTags;
   projects: Projects;
   rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
   short_links: ShortLinks;
   single_use_tokens: SingleUseTokens;
+  tags: Tags;
+  task_comments: TaskComments;
+  task_flags: TaskFlags;
+  task_locks: TaskLocks;
+  tasks: Tasks;
   team_members: TeamMembers;
   teams: Teams;
   users: Users;

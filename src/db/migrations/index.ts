@@ -7,6 +7,7 @@ import * as m0004 from './0004_platform.ts';
 import * as m0005 from './0005_identity_support.ts';
 import * as m0006 from './0006_job_queue.ts';
 import * as m0007 from './0007_search_indexes.ts';
+import * as m0008 from './0008_annotation.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_identity_support': m0005,
   '0006_job_queue': m0006,
   '0007_search_indexes': m0007,
+  '0008_annotation': m0008,
 };
