@@ -1,10 +1,11 @@
 // Builds the Fastify app from the platform pieces and the modules. No business logic here.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { annotationModule } from './modules/annotation/index.ts';
 import { filesModule } from './modules/files/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
@@ -86,5 +87,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   jobsModule(app, deps);
   webhooksModule(app, deps);
   await filesModule(app, deps);
+  annotationModule(app, deps);
   return app;
 }

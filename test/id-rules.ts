@@ -22,6 +22,7 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/api-keys\/\{id\}$/, values: (w) => ({ id: w.apiKeyId }) },
   { match: /^\/api\/jobs\/\{id\}$/, values: (w) => ({ id: w.jobId }) },
   { match: /^\/api\/webhooks\/\{id\}/, values: (w) => ({ id: w.webhookId }) },
+  { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId }) },
   // Global user administration: B is not an administrator.
   { match: /^\/api\/admin\/users\/\{id\}\//, values: (w) => ({ id: w.owner.id }), status: 403 },
 ];

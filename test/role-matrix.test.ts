@@ -112,6 +112,12 @@ const requests: Requests = {
     url: '/api/webhooks',
     payload: { url: 'https://hooks.example.test/p', project: p.resource },
   }),
+  'tasks.read': (p) => ({ method: 'GET', url: `/api/tasks?project=${p.resource}` }),
+  'tasks.manage': (p) => ({
+    method: 'POST',
+    url: '/api/tasks',
+    payload: { project: p.resource, data: { text: 'x' } },
+  }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
 };
 

@@ -20,6 +20,7 @@ export interface World {
   apiKey: string;
   jobId: number;
   webhookId: number;
+  taskId: number;
 }
 
 async function create(
@@ -67,6 +68,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const webhookId = await create(app, headers, '/api/webhooks', {
     url: `https://${marker}.example.test/hook`,
   });
+  const taskId = await create(app, headers, '/api/tasks', {
+    project: projectId,
+    data: { text: `${marker} task text` },
+  });
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
     tx
@@ -96,5 +101,6 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     apiKey,
     jobId: job.id,
     webhookId,
+    taskId,
   };
 }

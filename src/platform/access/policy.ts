@@ -90,6 +90,16 @@ export const policy = {
     summary: 'enable or disable modules',
   },
   'project.like': { on: 'project', roles: everyProjectRole, summary: 'bookmark the project' },
+  'tasks.read': {
+    on: 'project',
+    roles: everyProjectRole,
+    summary: "see the project's tasks and annotations",
+  },
+  'tasks.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: 'create, import, change and delete tasks',
+  },
   'project.webhooks.manage': {
     on: 'project',
     roles: ['owner', 'manager'],

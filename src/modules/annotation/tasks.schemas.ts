@@ -1,0 +1,89 @@
+// Label Studio's task shapes (`/api/tasks`).
+import Type from 'typebox';
+import { Id, NullableTimestamp, Timestamp } from '../../platform/http/common.schemas.ts';
+
+const JsonObject = Type.Record(Type.String(), Type.Unknown());
+
+export const Annotation = Type.Object(
+  {
+    id: Id,
+    task: Id,
+    project: Id,
+    result: Type.Array(Type.Unknown()),
+    result_count: Type.Integer(),
+    was_cancelled: Type.Boolean(),
+    ground_truth: Type.Boolean(),
+    lead_time: Type.Union([Type.Number(), Type.Null()]),
+    completed_by: Type.Union([Id, Type.Null()]),
+    updated_by: Type.Union([Id, Type.Null()]),
+    parent_prediction: Type.Union([Id, Type.Null()]),
+    parent_annotation: Type.Union([Id, Type.Null()]),
+    last_action: Type.Union([Type.String(), Type.Null()]),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { additionalProperties: true },
+);
+
+export const Prediction = Type.Object({
+  id: Id,
+  task: Id,
+  project: Id,
+  result: Type.Array(Type.Unknown()),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  model_version: Type.String(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const Task = Type.Object({
+  id: Id,
+  project: Id,
+  inner_id: Type.Integer(),
+  data: JsonObject,
+  meta: JsonObject,
+  is_labeled: Type.Boolean(),
+  overlap: Type.Integer(),
+  total_annotations: Type.Integer(),
+  cancelled_annotations: Type.Integer(),
+  total_predictions: Type.Integer(),
+  comment_count: Type.Integer(),
+  unresolved_comment_count: Type.Integer(),
+  last_comment_updated_at: NullableTimestamp,
+  completed_at: NullableTimestamp,
+  file_upload: Type.Union([Id, Type.Null()]),
+  updated_by: Type.Union([Id, Type.Null()]),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  annotations: Type.Optional(Type.Array(Annotation)),
+  predictions: Type.Optional(Type.Array(Prediction)),
+});
+
+export const CreateTaskBody = Type.Object(
+  { project: Id, data: JsonObject, meta: Type.Optional(JsonObject) },
+  { additionalProperties: false },
+);
+
+export const UpdateTaskBody = Type.Object(
+  {
+    data: Type.Optional(JsonObject),
+    meta: Type.Optional(JsonObject),
+    is_labeled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const TaskListQuery = Type.Object({
+  project: Id,
+  page: Type.Optional(Type.Integer({ minimum: 1 })),
+  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  fields: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('task_only')])),
+});
+
+/** Label Studio's paging of tasks: `{tasks, total, total_annotations, total_predictions}`. */
+export const TaskPage = Type.Object({
+  tasks: Type.Array(Task),
+  total: Type.Integer(),
+  total_annotations: Type.Integer(),
+  total_predictions: Type.Integer(),
+});
