@@ -39,13 +39,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  // Before listening: a request may enqueue work as soon as it can arrive.
+  await app.jobs.start({ work: config.JOBS === 'inline' });
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (err) {
     await database.close();
     throw new StartupError(`cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`);
   }
-  await app.jobs.start({ work: config.JOBS === 'inline' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const where =

@@ -6,5 +6,8 @@ import type { Database } from '../src/db/database.ts';
 
 export async function createTestApp(database: Database, env: Record<string, string> = {}) {
   const config = loadConfig({ LOG_LEVEL: 'silent', SECRET_KEY: randomBytes(32).toString('hex'), ...env });
-  return buildApp({ config, database });
+  const app = await buildApp({ config, database });
+  // As in the server: work can be enqueued at once; tests that need it run start({ work: true }).
+  await app.jobs.start({ work: false });
+  return app;
 }

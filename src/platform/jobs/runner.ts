@@ -1,6 +1,7 @@
 // Background work on pg-boss (same PostgreSQL), with a user-visible record per job in the `jobs` table: state,
 // progress 0-100, message, error, result. Work is enqueued inside the caller's transaction, so it exists exactly
 // when the change that asked for it committed. Handlers must be idempotent: a job can run again after a crash.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { CompiledQuery, sql } from 'kysely';
 import { PgBoss } from 'pg-boss';
@@ -81,15 +82,31 @@ export function createJobRunner({
       rows: (await tx.executeQuery(CompiledQuery.raw(text, (values ?? []) as unknown[]))).rows as unknown[],
     }),
   });
+  // While a send runs inside the caller's transaction, pg-boss's own lookups (its queue cache) go to that
+  // transaction's connection too: on the embedded database the pool has one connection, which the
+  // transaction holds, so a second one would wait forever.
+  const current = new AsyncLocalStorage<Tx>();
   const boss = new PgBoss({
     // The raw pg result: pg-boss reads multi-statement results as arrays.
-    db: { executeSql: (text, values) => database.pool.query(text, values as unknown[]) as never },
+    db: {
+      executeSql: (text, values) => {
+        const tx = current.getStore();
+        return (
+          tx ? inTx(tx).executeSql(text, values as unknown[]) : database.pool.query(text, values as unknown[])
+        ) as never;
+      },
+    },
     schema: QUEUE_SCHEMA,
     migrate: true,
     createSchema: false, // made by migration 0006
   });
   boss.on('error', (err) => log.error({ err: err.message }, 'job queue error'));
-  let started = false;
+  let started: Promise<void> | null = null;
+  let working = false;
+  const send = (tx: Tx, kind: string, data: QueueData, options: object) => {
+    if (!started) throw new Error('the job runner is not started (app.jobs.start)');
+    return current.run(tx, () => boss.send(kind, data as unknown as object, { ...options, db: inTx(tx) }));
+  };
 
   const setState = (organizationId: number, jobId: number, values: Record<string, unknown>) =>
     inScope(database.db, { organizationId, userId: null }, (tx) =>
@@ -175,12 +192,11 @@ export function createJobRunner({
         .returning('id')
         .executeTakeFirstOrThrow();
       const data: QueueData = { jobId: row.id, organizationId: request.organizationId };
-      const queueId = await boss.send(kind, data as unknown as object, {
+      const queueId = await send(tx, kind, data, {
         retryLimit: definition.retryLimit ?? 3,
         retryBackoff: true,
         retryDelay: 2,
         expireInSeconds: definition.expireInSeconds ?? 3600,
-        db: inTx(tx),
       });
       await tx.updateTable('jobs').set({ queue_job_id: queueId }).where('id', '=', row.id).execute();
       return { id: row.id };
@@ -195,21 +211,26 @@ export function createJobRunner({
       if (!task) throw new Error(`no task kind "${kind}" is defined`);
       for (const payload of payloads) {
         const data: QueueData = { jobId: 0, organizationId, payload };
-        await boss.send(kind, data as unknown as object, {
+        await send(tx, kind, data, {
           retryLimit: task.retryLimit,
           retryDelay: task.retryDelay,
           retryBackoff: true,
-          db: inTx(tx),
         });
       }
     },
 
+    /** Idempotent; a later call with `work: true` adds the workers to a runner started without them. */
     async start({ work }) {
-      await boss.start();
-      started = true;
+      started ??= (async () => {
+        await boss.start();
+        for (const kind of [...tasks.keys(), ...definitions.keys()]) {
+          await boss.createQueue(kind).catch(() => undefined); // exists already
+        }
+      })();
+      await started;
+      if (!work || working) return;
+      working = true;
       for (const task of tasks.values()) {
-        await boss.createQueue(task.kind).catch(() => undefined);
-        if (!work) continue;
         await boss.work<QueueData>(
           task.kind,
           { batchSize: 1, localConcurrency: task.concurrency ?? 2, pollingIntervalSeconds: 1 },
@@ -225,8 +246,6 @@ export function createJobRunner({
         );
       }
       for (const definition of definitions.values()) {
-        await boss.createQueue(definition.kind).catch(() => undefined); // exists already
-        if (!work) continue;
         await boss.work<QueueData>(
           definition.kind,
           { batchSize: 1, localConcurrency: definition.concurrency ?? 1, pollingIntervalSeconds: 1 },
@@ -238,8 +257,12 @@ export function createJobRunner({
     },
 
     async stop() {
-      if (started) await boss.stop({ graceful: true, timeout: 10_000 });
-      started = false;
+      if (started) {
+        await started.catch(() => undefined);
+        await boss.stop({ graceful: true, timeout: 10_000 });
+      }
+      started = null;
+      working = false;
     },
   };
 }
