@@ -221,13 +221,12 @@ export function createJobRunner({
 
     /** Idempotent; a later call with `work: true` adds the workers to a runner started without them. */
     async start({ work }) {
-      started ??= (async () => {
-        await boss.start();
-        for (const kind of [...tasks.keys(), ...definitions.keys()]) {
-          await boss.createQueue(kind).catch(() => undefined); // exists already
-        }
-      })();
+      started ??= boss.start().then(() => undefined);
       await started;
+      // Kinds defined since the last start get their queues too.
+      for (const kind of [...tasks.keys(), ...definitions.keys()]) {
+        await boss.createQueue(kind).catch(() => undefined); // exists already
+      }
       if (!work || working) return;
       working = true;
       for (const task of tasks.values()) {
