@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
-import pg from 'pg';
 import {
   connectPostgres,
   type Database,
@@ -14,7 +13,7 @@ import {
   wrapPool,
 } from '../src/db/database.ts';
 import { openEmbeddedUnlocked } from '../src/db/pglite.ts';
-import { adminUrl, databaseUrl } from './pg-admin.ts';
+import { adminQuery, databaseUrl } from './pg-admin.ts';
 
 function runEnv(name: string): string {
   const value = process.env[name];
@@ -24,16 +23,6 @@ function runEnv(name: string): string {
 }
 
 export const kinds = (process.env.GT_TEST_KINDS ?? 'pglite').split(',') as DatabaseKind[];
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A database name unique to this run, so leftovers of a crashed run are found and dropped by the next. */
 export function scratchDatabaseName(): string {

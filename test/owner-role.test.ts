@@ -4,26 +4,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import pg from 'pg';
 import { connectPostgres, type Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { createTestApp } from './app.ts';
 import { scratchDatabaseName } from './harness.ts';
 import { apiKeyFor, signUp } from './http-factories.ts';
-import { adminUrl, databaseUrl } from './pg-admin.ts';
+import { adminQuery, databaseUrl } from './pg-admin.ts';
 
 const enabled = (process.env.GT_TEST_KINDS ?? '').includes('postgres');
-
-async function admin(text: string) {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 test('as a non-superuser owner', { skip: !enabled && 'PostgreSQL is not part of this run' }, async (t) => {
   const name = scratchDatabaseName();
@@ -33,12 +22,12 @@ test('as a non-superuser owner', { skip: !enabled && 'PostgreSQL is not part of 
   let app: App | undefined;
   try {
     // What an operator does once, as a superuser: an owner role, the application role granted to it.
-    await admin(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '${password}'`);
-    await admin(`DO $$ BEGIN
+    await adminQuery(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '${password}'`);
+    await adminQuery(`DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'groundtruth_app') THEN CREATE ROLE groundtruth_app NOLOGIN; END IF;
     END $$`);
-    await admin(`GRANT groundtruth_app TO ${role}`);
-    await admin(`CREATE DATABASE ${name} OWNER ${role}`);
+    await adminQuery(`GRANT groundtruth_app TO ${role}`);
+    await adminQuery(`CREATE DATABASE ${name} OWNER ${role}`);
     const url = new URL(databaseUrl(name));
     url.username = role;
     url.password = password;
@@ -78,7 +67,7 @@ test('as a non-superuser owner', { skip: !enabled && 'PostgreSQL is not part of 
   } finally {
     await app?.close();
     await database?.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin(`DROP ROLE IF EXISTS ${role}`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await adminQuery(`DROP ROLE IF EXISTS ${role}`);
   }
 });

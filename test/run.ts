@@ -8,7 +8,7 @@ import pg from 'pg';
 import { connectPostgres, poolFromEmbedded, wrapPool } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { openEmbeddedUnlocked } from '../src/db/pglite.ts';
-import { adminUrl, databaseUrl } from './pg-admin.ts';
+import { adminQuery, adminUrl, databaseUrl } from './pg-admin.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const requested = process.env.TEST_DB ?? '';
@@ -48,16 +48,6 @@ const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const runDir = path.join(root, '.test-data', runId);
 const pgTemplate = `gt_tpl_${runId}`;
 mkdirSync(runDir, { recursive: true });
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 async function prepareTemplates(): Promise<void> {
   if (kinds.includes('pglite')) {
