@@ -5,7 +5,7 @@ import type { World } from './tenant-world.ts';
 export interface IdRule {
   /** Routes whose path matches. */
   match: RegExp;
-  values: (w: World) => Record<string, number>;
+  values: (w: World) => Record<string, number | string>;
   /** What B must get; 404 unless the route is global-admin only (403). */
   status?: number;
 }
@@ -23,6 +23,8 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/jobs\/\{id\}$/, values: (w) => ({ id: w.jobId }) },
   { match: /^\/api\/webhooks\/\{id\}/, values: (w) => ({ id: w.webhookId }) },
   { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId }) },
+  { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
+  { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
   // Global user administration: B is not an administrator.
   { match: /^\/api\/admin\/users\/\{id\}\//, values: (w) => ({ id: w.owner.id }), status: 403 },
 ];

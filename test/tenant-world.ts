@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../src/db/database.ts';
 import { inScope } from '../src/db/scope.ts';
+import { multipart } from '../src/modules/files/files.test-kit.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { apiKeyFor, inOrg, type Person, signUp } from './http-factories.ts';
 
@@ -21,6 +22,9 @@ export interface World {
   jobId: number;
   webhookId: number;
   taskId: number;
+  fileId: number;
+  /** A tus upload id (a string, not a number). */
+  uploadId: string;
 }
 
 async function create(
@@ -72,6 +76,28 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     project: projectId,
     data: { text: `${marker} task text` },
   });
+  const body = await multipart([
+    { name: `${marker}.csv`, bytes: `site,value\n${marker},1\n`, type: 'text/csv' },
+  ]);
+  const file = await app.inject({
+    method: 'POST',
+    url: '/api/files',
+    headers: { ...headers, ...body.headers },
+    payload: body.payload,
+  });
+  assert.equal(file.statusCode, 201, file.body);
+  const tus = await app.inject({
+    method: 'POST',
+    url: '/api/uploads',
+    headers: {
+      ...headers,
+      'tus-resumable': '1.0.0',
+      'upload-length': '100',
+      'upload-metadata': `filename ${Buffer.from(`${marker}.bin`).toString('base64')}`,
+    },
+  });
+  assert.equal(tus.statusCode, 201, tus.body);
+  const uploadId = String(tus.headers.location).split('/').pop()!;
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
     tx
@@ -102,5 +128,7 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     jobId: job.id,
     webhookId,
     taskId,
+    fileId: file.json().id,
+    uploadId,
   };
 }

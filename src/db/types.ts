@@ -129,6 +129,11 @@ export interface AuditLog {
   user_agent: string | null;
 }
 
+export interface BlobRefs {
+  refs: Generated<number>;
+  storage_key: string;
+}
+
 export interface DmViews {
   created_at: Generated<Timestamp>;
   data: Generated<Json>;
@@ -607,6 +612,7 @@ export interface DB {
   annotations: Annotations;
   api_keys: ApiKeys;
   audit_log: AuditLog;
+  blob_refs: BlobRefs;
   dm_views: DmViews;
   export_conversions: ExportConversions;
   exports: Exports;

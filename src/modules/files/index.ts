@@ -1,5 +1,41 @@
 // The files module: resumable (tus) and plain uploads into the blob store, and the files they become.
+import path from 'node:path';
+import multipart from '@fastify/multipart';
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import { filesRoutes, MAX_PARTS } from './files.routes.ts';
+import { createFilesService } from './files.service.ts';
+import { uploadRoutes } from './uploads.routes.ts';
 
-export async function filesModule(_app: App, _deps: Deps): Promise<void> {}
+export type { FileRecord, FilesService } from './files.service.ts';
+export { FILE_ID_HEADER } from './uploads.routes.ts';
+
+// Until config.ts carries them (UPLOAD_MAX_BYTES, FILE_MAX_BYTES, UPLOAD_EXPIRY_S), these are the limits.
+const UPLOAD_MAX_BYTES = 5 * 1024 ** 3;
+const FILE_MAX_BYTES = 100 * 1024 ** 2;
+const UPLOAD_EXPIRY_MS = 7 * 24 * 3600 * 1000;
+
+export async function filesModule(app: App, deps: Deps): Promise<void> {
+  const limits = { uploadMaxBytes: UPLOAD_MAX_BYTES, fileMaxBytes: FILE_MAX_BYTES };
+  const files = createFilesService(deps, limits);
+  // Encapsulated: the multipart and tus body handling apply to these routes only.
+  await app.register(async (scope: App) => {
+    await scope.register(multipart, {
+      throwFileSizeLimit: true,
+      limits: {
+        // One byte over, so the blob store's own limit (with our error) is what stops a file.
+        fileSize: limits.fileMaxBytes + 1,
+        files: MAX_PARTS.files,
+        fields: MAX_PARTS.fields,
+        parts: MAX_PARTS.files + MAX_PARTS.fields,
+        fieldSize: 1024,
+      },
+    });
+    filesRoutes(scope, files);
+    uploadRoutes(scope, files, {
+      directory: path.resolve(deps.config.DATA_DIR, 'uploads'),
+      maxBytes: limits.uploadMaxBytes,
+      expirationMs: UPLOAD_EXPIRY_MS,
+    });
+  });
+}
