@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/scope.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import { findMember, lockMembers, membersPage, toMember } from './group-members.repo.ts';
 
 export interface NewTeam {
   organizationId: number;
@@ -101,77 +102,12 @@ export async function deleteTeam(tx: Tx, id: number): Promise<void> {
   await tx.deleteFrom('teams').where('id', '=', id).execute();
 }
 
-/**
- * Locks the team's member rows until the transaction ends and returns them, so a decision such as "is this
- * the last owner" cannot be invalidated by a concurrent change. Locked in user order to avoid deadlocks.
- */
-export async function lockTeamMembers(tx: Tx, teamId: number) {
-  return tx
-    .selectFrom('team_members')
-    .select(['user_id', 'role'])
-    .where('team_id', '=', teamId)
-    .orderBy('user_id')
-    .forUpdate()
-    .execute();
-}
-
-const memberColumns = [
-  'm.role',
-  'm.created_at',
-  'u.id as user_id',
-  'u.email',
-  'u.username',
-  'u.first_name',
-  'u.last_name',
-] as const;
-
-type MemberRow = {
-  role: string;
-  created_at: Date;
-  user_id: number;
-  email: string;
-  username: string;
-  first_name: string | null;
-  last_name: string | null;
-};
-
-export function toMember<R extends string>(r: MemberRow) {
-  return {
-    user: {
-      id: r.user_id,
-      email: r.email,
-      username: r.username,
-      first_name: r.first_name,
-      last_name: r.last_name,
-    },
-    role: r.role as R,
-    created_at: r.created_at,
-  };
-}
-
-export async function teamMembersPage(tx: Tx, teamId: number, page: PageRequest) {
-  const q = tx.selectFrom('team_members as m').where('m.team_id', '=', teamId);
-  const { count } = await q.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  const rows = await q
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(memberColumns)
-    .orderBy('m.user_id')
-    .limit(page.pageSize)
-    .offset((page.page - 1) * page.pageSize)
-    .execute();
-  return { count: Number(count), rows: rows as MemberRow[] };
-}
-
-export async function findTeamMember(tx: Tx, teamId: number, userId: number) {
-  const row = await tx
-    .selectFrom('team_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(memberColumns)
-    .where('m.team_id', '=', teamId)
-    .where('m.user_id', '=', userId)
-    .executeTakeFirst();
-  return row as MemberRow | undefined;
-}
+export const lockTeamMembers = (tx: Tx, teamId: number) => lockMembers(tx, 'team', teamId);
+export const teamMembersPage = (tx: Tx, teamId: number, page: PageRequest) =>
+  membersPage(tx, 'team', teamId, page);
+export const findTeamMember = (tx: Tx, teamId: number, userId: number) =>
+  findMember(tx, 'team', teamId, userId);
+export { toMember };
 
 /** Adds a member; false when the user already is one. */
 export async function insertTeamMember(

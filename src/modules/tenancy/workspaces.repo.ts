@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/scope.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import { findMember, lockMembers, membersPage } from './group-members.repo.ts';
 
 export interface WorkspaceFields {
   title?: string | undefined;
@@ -102,49 +103,12 @@ export async function deleteWorkspace(tx: Tx, id: number): Promise<void> {
   await tx.deleteFrom('workspaces').where('id', '=', id).execute();
 }
 
-/** Locks the workspace's member rows until the transaction ends (see lockTeamMembers). */
-export async function lockWorkspaceMembers(tx: Tx, workspaceId: number) {
-  return tx
-    .selectFrom('workspace_members')
-    .select(['user_id', 'role'])
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('user_id')
-    .forUpdate()
-    .execute();
-}
-
-const memberColumns = [
-  'm.role',
-  'm.created_at',
-  'u.id as user_id',
-  'u.email',
-  'u.username',
-  'u.first_name',
-  'u.last_name',
-] as const;
-
-export async function workspaceMembersPage(tx: Tx, workspaceId: number, page: PageRequest) {
-  const q = tx.selectFrom('workspace_members as m').where('m.workspace_id', '=', workspaceId);
-  const { count } = await q.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-  const rows = await q
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(memberColumns)
-    .orderBy('m.user_id')
-    .limit(page.pageSize)
-    .offset((page.page - 1) * page.pageSize)
-    .execute();
-  return { count: Number(count), rows };
-}
-
-export async function findWorkspaceMember(tx: Tx, workspaceId: number, userId: number) {
-  return tx
-    .selectFrom('workspace_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(memberColumns)
-    .where('m.workspace_id', '=', workspaceId)
-    .where('m.user_id', '=', userId)
-    .executeTakeFirst();
-}
+export const lockWorkspaceMembers = (tx: Tx, workspaceId: number) =>
+  lockMembers(tx, 'workspace', workspaceId);
+export const workspaceMembersPage = (tx: Tx, workspaceId: number, page: PageRequest) =>
+  membersPage(tx, 'workspace', workspaceId, page);
+export const findWorkspaceMember = (tx: Tx, workspaceId: number, userId: number) =>
+  findMember(tx, 'workspace', workspaceId, userId);
 
 /** Adds a member; false when the user already is one. */
 export async function insertWorkspaceMember(

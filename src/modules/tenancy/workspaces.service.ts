@@ -11,7 +11,8 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
-import { isOrganizationMember, toMember } from './teams.repo.ts';
+import { toMember } from './group-members.repo.ts';
+import { isOrganizationMember } from './teams.repo.ts';
 import { cleanDescription, cleanText, isOrgAdmin, orgOf } from './teams.service.ts';
 import {
   deleteWorkspace,
