@@ -15,6 +15,9 @@ import { tenancyModule } from './modules/tenancy/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
 import { createAuthenticator } from './platform/auth/authenticate.ts';
 import { registerAuth } from './platform/auth/plugin.ts';
+import { startChangeFeed } from './platform/cache/change-feed.ts';
+import { generationsFor } from './platform/cache/generations.ts';
+import { registerHttpCache } from './platform/cache/http-cache.ts';
 import { createBlobStore } from './platform/files/index.ts';
 import type { App } from './platform/http/app-types.ts';
 import { registerErrorHandling } from './platform/http/error-handler.ts';
@@ -43,6 +46,7 @@ declare module 'fastify' {
   }
 }
 
+const CACHED_ANSWERS = 20_000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const version: string = JSON.parse(
@@ -71,7 +75,13 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   await registerOpenApi(app, version);
   registerMetrics(app, database.pool);
 
-  await registerAuth(app, createAuthenticator({ config, database, secrets }));
+  // Cached reads follow the database's change notices; other processes' changes arrive on the feed.
+  const generations = generationsFor(database.changes);
+  const feed = startChangeFeed(database, generations, app.log);
+  app.addHook('onClose', () => feed.stop());
+  await feed.ready;
+  await registerAuth(app, createAuthenticator({ config, database, secrets, generations }));
+  registerHttpCache(app, generations, CACHED_ANSWERS);
   const jobs = createJobRunner({ database, log: app.log });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { StartupError } from '../platform/errors.ts';
+import { type ChangeNotices, watchPool } from './change-notices.ts';
 import { type EmbeddedDatabase, openEmbedded } from './pglite.ts';
 import type { DB } from './types.ts';
 
@@ -12,6 +13,8 @@ export interface Database {
   kind: DatabaseKind;
   pool: pg.Pool;
   db: Kysely<DB>;
+  /** Changes announced by the database (see change-notices.ts); the read cache listens. */
+  changes: ChangeNotices;
   close(): Promise<void>;
 }
 
@@ -33,13 +36,24 @@ function redactUrl(url: string): string {
   }
 }
 
+const watched = new WeakMap<pg.Pool, ChangeNotices>();
+
+/** Each pool is watched once, before its first connection (connectPostgres checks one out at once). */
+function changesOf(pool: pg.Pool): ChangeNotices {
+  const changes = watched.get(pool) ?? watchPool(pool);
+  watched.set(pool, changes);
+  return changes;
+}
+
 export function wrapPool(kind: DatabaseKind, pool: pg.Pool, release: () => Promise<void>): Database {
+  const changes = changesOf(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     kind,
     pool,
     db,
+    changes,
     async close() {
       if (closed) return;
       closed = true;
@@ -65,6 +79,7 @@ export async function connectPostgres(
   });
   // A dead pool must not crash the process on an idle-client error; the next query reports it.
   pool.on('error', () => {});
+  changesOf(pool);
   try {
     const client = await pool.connect();
     client.release();

@@ -16,3 +16,15 @@ export function tenantIsolation(table: string): string {
 export const timestamps = `
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()`;
+
+/**
+ * Announces every write to a tenant table to the read cache (statement-level; see 0014_change_notices.ts).
+ * Every migration that creates a table with organization_id after 0014 calls it.
+ */
+export function changeNotices(table: string): string {
+  const name = `"${table.replaceAll('"', '""')}"`;
+  return `
+    CREATE TRIGGER gt_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${name}
+      FOR EACH STATEMENT EXECUTE FUNCTION gt_tenant_changed();
+  `;
+}

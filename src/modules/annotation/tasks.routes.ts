@@ -48,6 +48,7 @@ export function tasksRoutes(app: App, tasks: ReturnType<typeof createTasksServic
   app.get(
     '/api/tasks/:id',
     {
+      config: { cache: true },
       schema: {
         tags,
         summary: 'One task with its annotations and predictions',

@@ -52,6 +52,7 @@ export function projectsRoutes(app: App, projects: ProjectsService): void {
   app.get(
     '/api/projects/:id',
     {
+      config: { cache: true },
       schema: {
         tags,
         summary: 'One project',

@@ -1,11 +1,15 @@
 // Turns request credentials into an Actor. Accepted everywhere: `Authorization: Bearer <jwt or api key>`,
 // `Authorization: Token <api key>` (Label Studio clients), `X-API-KEY: <api key>` (D2S clients), and the web
-// UI's access-token cookie (with a CSRF header on writes). API keys are looked up by SHA-256 hash on every
-// request, so a revoked key stops working at once in every process; no argon2 on this path.
+// UI's access-token cookie (with a CSRF header on writes). API keys are looked up by SHA-256 hash (no argon2
+// on this path). Lookups are cached in process under the database's change generations
+// (src/platform/cache): revoking a key or changing an account drops them in this process before the change
+// returns, and in other processes when its NOTIFY arrives.
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
+import type { Generations } from '../cache/generations.ts';
+import { createReadCache } from '../cache/read-cache.ts';
 import { AppError } from '../errors.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Actor, AuthMethod } from './actor.ts';
@@ -26,6 +30,15 @@ interface UserRow {
   sessions_valid_after: Date | null;
 }
 
+interface KeyEntry {
+  user: UserRow;
+  keyId: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+const CACHED_PRINCIPALS = 10_000;
+
 export type Authenticator = (request: FastifyRequest) => Promise<Actor | null>;
 
 function organizationFrom(request: FastifyRequest, user: UserRow): number | null {
@@ -41,12 +54,16 @@ function organizationFrom(request: FastifyRequest, user: UserRow): number | null
 export function createAuthenticator({
   database,
   secrets,
+  generations,
 }: {
   database: Database;
   secrets: Secrets;
   config: Config;
+  generations: Generations;
 }): Authenticator {
   const db = database.db;
+  const keys = createReadCache<KeyEntry>(generations, CACHED_PRINCIPALS);
+  const users = createReadCache<UserRow>(generations, CACHED_PRINCIPALS);
 
   function actorFor(
     request: FastifyRequest,
@@ -68,7 +85,8 @@ export function createAuthenticator({
     };
   }
 
-  async function fromApiKey(request: FastifyRequest, key: string): Promise<Actor> {
+  async function lookUpKey(hash: string): Promise<KeyEntry> {
+    const stamp = generations.stamp(null, null);
     const row = await db
       .selectFrom('api_keys as k')
       .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -85,23 +103,41 @@ export function createAuthenticator({
         'k.expires_at',
         'k.revoked_at',
       ])
-      .where('k.key_hash', '=', sha256(key))
+      .where('k.key_hash', '=', hash)
       .executeTakeFirst();
     if (!row || row.revoked_at) throw new AppError('unauthorized', 'invalid API key');
-    if (row.expires_at && row.expires_at.getTime() <= Date.now())
+    const { key_id, last_used_at, expires_at, revoked_at: _, ...user } = row;
+    const entry = {
+      user,
+      keyId: key_id,
+      expiresAt: expires_at?.getTime() ?? null,
+      lastUsedAt: last_used_at?.getTime() ?? null,
+    };
+    keys.set(hash, entry, stamp);
+    return entry;
+  }
+
+  async function fromApiKey(request: FastifyRequest, key: string): Promise<Actor> {
+    const hash = sha256(key);
+    const entry = keys.get(hash) ?? (await lookUpKey(hash));
+    const now = Date.now();
+    if (entry.expiresAt !== null && entry.expiresAt <= now)
       throw new AppError('unauthorized', 'API key has expired');
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+    if (entry.lastUsedAt === null || now - entry.lastUsedAt > 60_000) {
       // At most about once a minute per key; not awaited, and a lost update only delays the timestamp.
+      entry.lastUsedAt = now;
       void sql`UPDATE api_keys SET last_used_at = now()
-        WHERE id = ${row.key_id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
+        WHERE id = ${entry.keyId} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
         .execute(db)
         .catch((err: Error) => request.log.warn({ err: err.message }, 'could not record API key use'));
     }
-    return actorFor(request, row, 'api_key', row.key_id);
+    return actorFor(request, entry.user, 'api_key', entry.keyId);
   }
 
-  async function fromJwt(request: FastifyRequest, token: string, method: AuthMethod): Promise<Actor> {
-    const claims = await verifyAccessToken(secrets.jwtKey, token);
+  async function lookUpUser(id: number): Promise<UserRow | undefined> {
+    const cached = users.get(String(id));
+    if (cached) return cached;
+    const stamp = generations.stamp(null, null);
     const user = await db
       .selectFrom('users')
       .select([
@@ -113,8 +149,15 @@ export function createAuthenticator({
         'active_organization_id',
         'sessions_valid_after',
       ])
-      .where('id', '=', claims.userId)
+      .where('id', '=', id)
       .executeTakeFirst();
+    if (user) users.set(String(id), user, stamp);
+    return user;
+  }
+
+  async function fromJwt(request: FastifyRequest, token: string, method: AuthMethod): Promise<Actor> {
+    const claims = await verifyAccessToken(secrets.jwtKey, token);
+    const user = await lookUpUser(claims.userId);
     if (!user) throw new AppError('unauthorized', 'invalid access token');
     if (user.sessions_valid_after && claims.issuedAt * 1000 < user.sessions_valid_after.getTime() - 999) {
       throw new AppError('unauthorized', 'this session has been signed out');

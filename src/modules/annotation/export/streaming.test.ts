@@ -13,6 +13,12 @@ import { exportJson, exportJsonMin } from './json.ts';
 import type { ExportContext, ExportTask } from './types.ts';
 import { exportYolo } from './yolo.ts';
 
+/** Waits for cleanup that runs asynchronously after a stream is destroyed (no fixed sleep: CI is loaded). */
+async function until(done: () => boolean | Promise<boolean>, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
 const ctx: ExportContext = { categories: ['Car'], imageKey: 'image', controls: { label: 'rectanglelabels' } };
 
 function makeTask(i: number): ExportTask {
@@ -143,10 +149,11 @@ describe('streaming converters consume tasks lazily', () => {
       const { state, tasks } = counted(N);
       const stream = make(tasks);
       for await (const _ of stream) break; // destroys the stream
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(() => state.closed);
       assert.ok(state.closed, 'the source was closed');
       assert.ok(state.pulled < N / 10, `pulled ${state.pulled}`);
     }
+    await until(async () => (await readdir(tmpDir)).length === 0);
     assert.deepEqual(await readdir(tmpDir), []);
     // CSV reads every task before its first byte (see csv.ts); a reader that leaves stops that pass.
     const { state, tasks } = counted(N);
@@ -154,9 +161,10 @@ describe('streaming converters consume tasks lazily', () => {
     csv.once('data', () => {});
     await new Promise((resolve) => setTimeout(resolve, 20));
     csv.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => state.closed);
     assert.ok(state.closed);
     assert.ok(state.pulled < N, `pulled ${state.pulled}`);
+    await until(async () => (await readdir(tmpDir)).length === 0);
     assert.deepEqual(await readdir(tmpDir), []);
   });
 
