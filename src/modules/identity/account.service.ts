@@ -51,7 +51,7 @@ export function createAccountService(deps: Pick<Deps, 'config' | 'database' | 'm
   async function requestPasswordReset(email: string, client: ClientInfo): Promise<void> {
     await throttle('reset', email, client);
     const user = await findUserByEmail(db, email);
-    if (!user || !user.is_active) return;
+    if (!user?.is_active) return;
     const { token } = await createSingleUseToken(db, 'password_reset', user.id, HOUR);
     await mailer.send({
       to: user.email,
@@ -80,7 +80,7 @@ export function createAccountService(deps: Pick<Deps, 'config' | 'database' | 'm
   async function requestMagicLink(email: string, client: ClientInfo): Promise<void> {
     await throttle('magic', email, client);
     const user = await findUserByEmail(db, email);
-    if (!user || !user.is_active) return;
+    if (!user?.is_active) return;
     const { token } = await createSingleUseToken(db, 'magic_link', user.id, 15 * 60);
     await mailer.send({
       to: user.email,
@@ -93,7 +93,7 @@ export function createAccountService(deps: Pick<Deps, 'config' | 'database' | 'm
   async function magicLogin(token: string, client: ClientInfo) {
     const row = await consumeSingleUseToken(db, token, 'magic_link');
     const user = row.user_id === null ? undefined : await findUserById(db, row.user_id);
-    if (!user || !user.is_active)
+    if (!user?.is_active)
       throw new AppError('invalid_token', 'this link is invalid, already used or expired');
     const fresh = await db
       .updateTable('users')

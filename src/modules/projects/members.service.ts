@@ -1,14 +1,14 @@
 // A project's direct members (D2S rules): owners and managers manage members, only owners grant or revoke
 // the owner role, anyone may leave, and a project always keeps at least one direct owner. Team-derived roles
 // are not members here; they come and go with the team (effectiveRoles computes them live).
-import { inScope, type Tx } from '../../db/scope.ts';
+import type { Tx } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { ProjectRole } from '../../platform/access/policy.ts';
-import { audit } from '../../platform/audit.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import { auditTrail, organizationWork } from '../../platform/unit-of-work.ts';
 import {
   deleteMember,
   findMember,
@@ -18,27 +18,10 @@ import {
   membersPage,
   setMemberRole,
 } from './members.repo.ts';
-import { orgOf } from './projects.service.ts';
 
 export function createMembersService({ database }: Pick<Deps, 'database'>) {
-  const run = <T>(actor: Actor, fn: (tx: Tx, organizationId: number) => Promise<T>) => {
-    const organizationId = orgOf(actor);
-    return inScope(database.db, { organizationId, userId: actor.userId, requireMembership: true }, (tx) =>
-      fn(tx, organizationId),
-    );
-  };
-  const record = (tx: Tx, actor: Actor, action: string, id: number, details: Record<string, unknown>) =>
-    audit(tx, {
-      organizationId: actor.organizationId!,
-      actorUserId: actor.userId,
-      authMethod: actor.authMethod,
-      action,
-      targetType: 'project',
-      targetId: id,
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      details,
-    });
+  const run = organizationWork(database);
+  const record = auditTrail('project');
 
   const manageAction = (...roles: string[]) =>
     roles.includes('owner') ? ('project.owners.manage' as const) : ('project.members.manage' as const);

@@ -1,14 +1,14 @@
 // Projects: the one projects resource (core fields), bookmarks and enabled modules. Every use case runs in one
 // unit of work in the actor's organization and asks the access module first; another organization's project
 // is invisible under row-level security, so it answers 404.
-import { inScope, type Tx } from '../../db/scope.ts';
+import type { Tx } from '../../db/scope.ts';
 import { authorize, effectiveRoles } from '../../platform/access/access.ts';
 import type { ProjectRole } from '../../platform/access/policy.ts';
-import { audit } from '../../platform/audit.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import { auditTrail, organizationWork, orgOf } from '../../platform/unit-of-work.ts';
 import { slugify } from '../tenancy/index.ts';
 import { insertMember } from './members.repo.ts';
 import {
@@ -99,32 +99,12 @@ function baseSlug(title: string): string {
   return /[a-z0-9]/i.test(plain) ? slugify(plain) : 'project';
 }
 
-/** The organization the request acts in; without one there is nothing to see. */
-export function orgOf(actor: Actor): number {
-  if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
-  return actor.organizationId;
-}
+export { orgOf };
 
 export function createProjectsService({ database, config }: Pick<Deps, 'database' | 'config'>) {
   const options = { approvalRequired: config.APPROVAL_REQUIRED };
-  const run = <T>(actor: Actor, fn: (tx: Tx, organizationId: number) => Promise<T>) => {
-    const organizationId = orgOf(actor);
-    return inScope(database.db, { organizationId, userId: actor.userId, requireMembership: true }, (tx) =>
-      fn(tx, organizationId),
-    );
-  };
-  const record = (tx: Tx, actor: Actor, action: string, id: number, details: Record<string, unknown>) =>
-    audit(tx, {
-      organizationId: actor.organizationId!,
-      actorUserId: actor.userId,
-      authMethod: actor.authMethod,
-      action,
-      targetType: 'project',
-      targetId: id,
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      details,
-    });
+  const run = organizationWork(database);
+  const record = auditTrail('project');
 
   async function view(tx: Tx, actor: Actor, id: number, role: string): Promise<ProjectOut> {
     const [row] = await loadProjects(tx, actor.userId, [id]);

@@ -2,15 +2,15 @@
 // to a project gives its members their team role there (computed live by effectiveRoles), so membership
 // changes here take effect on those projects at once. A team always keeps at least one owner.
 import type { Selectable } from 'kysely';
-import { inScope, type Tx } from '../../db/scope.ts';
+import type { Tx } from '../../db/scope.ts';
 import type { Teams } from '../../db/types.ts';
 import { authorize, effectiveRoles, organizationRole } from '../../platform/access/access.ts';
 import type { TeamRole } from '../../platform/access/policy.ts';
-import { audit } from '../../platform/audit.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import { auditTrail, organizationWork, orgOf } from '../../platform/unit-of-work.ts';
 import {
   deleteTeam,
   deleteTeamMember,
@@ -68,11 +68,7 @@ export function cleanDescription(value: string | null | undefined): string | nul
   return value;
 }
 
-/** The organization the request acts in; without one there is nothing to see. */
-export function orgOf(actor: Actor): number {
-  if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
-  return actor.organizationId;
-}
+export { orgOf };
 
 export async function isOrgAdmin(tx: Tx, actor: Actor): Promise<boolean> {
   const role = await organizationRole(tx, actor);
@@ -81,30 +77,8 @@ export async function isOrgAdmin(tx: Tx, actor: Actor): Promise<boolean> {
 
 export function createTeamsService({ database, config }: Pick<Deps, 'database' | 'config'>) {
   const options = { approvalRequired: config.APPROVAL_REQUIRED };
-  const run = <T>(actor: Actor, fn: (tx: Tx, organizationId: number) => Promise<T>) => {
-    const organizationId = orgOf(actor);
-    return inScope(database.db, { organizationId, userId: actor.userId, requireMembership: true }, (tx) =>
-      fn(tx, organizationId),
-    );
-  };
-  const record = (
-    tx: Tx,
-    actor: Actor,
-    action: string,
-    teamId: number,
-    details: Record<string, unknown> = {},
-  ) =>
-    audit(tx, {
-      organizationId: actor.organizationId!,
-      actorUserId: actor.userId,
-      authMethod: actor.authMethod,
-      action,
-      targetType: 'team',
-      targetId: teamId,
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      details,
-    });
+  const run = organizationWork(database);
+  const record = auditTrail('team');
 
   async function create(actor: Actor, input: { name: string; description?: string | null | undefined }) {
     const name = cleanText('name', input.name);

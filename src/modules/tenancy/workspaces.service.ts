@@ -2,18 +2,18 @@
 // public workspace is visible to every member of its organization; the rest to their members and to the
 // organization's owners and admins. A workspace always keeps at least one manager.
 import type { Selectable } from 'kysely';
-import { inScope, type Tx } from '../../db/scope.ts';
+import type { Tx } from '../../db/scope.ts';
 import type { Workspaces } from '../../db/types.ts';
 import { authorize, effectiveRoles } from '../../platform/access/access.ts';
 import type { Action, WorkspaceRole } from '../../platform/access/policy.ts';
-import { audit } from '../../platform/audit.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import { auditTrail, organizationWork } from '../../platform/unit-of-work.ts';
 import { toMember } from './group-members.repo.ts';
 import { isOrganizationMember } from './teams.repo.ts';
-import { cleanDescription, cleanText, isOrgAdmin, orgOf } from './teams.service.ts';
+import { cleanDescription, cleanText, isOrgAdmin } from './teams.service.ts';
 import {
   deleteWorkspace,
   deleteWorkspaceMember,
@@ -57,30 +57,8 @@ function clean(input: WorkspaceFields): WorkspaceFields {
 
 export function createWorkspacesService({ database, config }: Pick<Deps, 'database' | 'config'>) {
   const options = { approvalRequired: config.APPROVAL_REQUIRED };
-  const run = <T>(actor: Actor, fn: (tx: Tx, organizationId: number) => Promise<T>) => {
-    const organizationId = orgOf(actor);
-    return inScope(database.db, { organizationId, userId: actor.userId, requireMembership: true }, (tx) =>
-      fn(tx, organizationId),
-    );
-  };
-  const record = (
-    tx: Tx,
-    actor: Actor,
-    action: string,
-    workspaceId: number,
-    details: Record<string, unknown> = {},
-  ) =>
-    audit(tx, {
-      organizationId: actor.organizationId!,
-      actorUserId: actor.userId,
-      authMethod: actor.authMethod,
-      action,
-      targetType: 'workspace',
-      targetId: workspaceId,
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      details,
-    });
+  const run = organizationWork(database);
+  const record = auditTrail('workspace');
 
   /**
    * Reading follows the list: a public workspace is readable by every member of its organization (the unit of

@@ -77,7 +77,7 @@ export function createWebhookDispatcher(deps: {
         .where('d.id', '=', deliveryId)
         .executeTakeFirst(),
     );
-    if (!row || row.status !== 'pending') return; // deleted, or already done by an earlier attempt
+    if (row?.status !== 'pending') return; // deleted, or already done by an earlier attempt
     const record = (values: Record<string, unknown>) =>
       inScope(database.db, scope, (tx) =>
         tx
