@@ -15,7 +15,7 @@ export interface Region {
   box?: { x: number; y: number; width: number; height: number };
   /** Image-relative (0..1) points. */
   polygon?: [number, number][];
-  confidence: number | null;
+  confidence?: number | null;
 }
 
 export interface Finding {
@@ -84,7 +84,11 @@ export async function imageQuality(bytes: Buffer): Promise<Finding | null> {
   const brightFraction = bright / pixels;
   const regions: Region[] = [];
   if (variance < BLUR_VARIANCE)
-    regions.push({ label: 'blurry', box: whole, confidence: round(0.5 + 0.5 * clamp01(1 - variance / BLUR_VARIANCE)) });
+    regions.push({
+      label: 'blurry',
+      box: whole,
+      confidence: round(0.5 + 0.5 * clamp01(1 - variance / BLUR_VARIANCE)),
+    });
   if (darkFraction > CLIP_FRACTION || mean < 50)
     regions.push({
       label: 'underexposed',
@@ -188,7 +192,10 @@ const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? clamp
 const score = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? clamp01(v) : null);
 
 /** Label Studio result items (rectangles, polygons, choices, numbers) as regions with relative geometry. */
-export function regionsOf(result: unknown[]): { regions: Region[]; volume?: { value: number; unit: string } } {
+export function regionsOf(result: unknown[]): {
+  regions: Region[];
+  volume?: { value: number; unit: string };
+} {
   const regions: Region[] = [];
   let volume: { value: number; unit: string } | undefined;
   for (const item of result) {
@@ -207,7 +214,12 @@ export function regionsOf(result: unknown[]): { regions: Region[]; volume?: { va
         .filter((p): p is [number, number] => Array.isArray(p) && p.length >= 2)
         .map(([x, y]) => [round(pct(x)), round(pct(y))]);
     } else if (typeof v.x === 'number' && typeof v.width === 'number') {
-      region.box = { x: round(pct(v.x)), y: round(pct(v.y)), width: round(pct(v.width)), height: round(pct(v.height)) };
+      region.box = {
+        x: round(pct(v.x)),
+        y: round(pct(v.y)),
+        width: round(pct(v.width)),
+        height: round(pct(v.height)),
+      };
     }
     regions.push(region);
   }
@@ -225,29 +237,45 @@ export async function predictWithBackend(
 ): Promise<Finding[]> {
   const url = detector.url!;
   const labelConfig =
-    typeof detector.settings.label_config === 'string' ? detector.settings.label_config : DEFAULT_LABEL_CONFIG;
+    typeof detector.settings.label_config === 'string'
+      ? detector.settings.label_config
+      : DEFAULT_LABEL_CONFIG;
   const project = `${task.projectId}.0`;
-  const setup = await callJson(join(url, '/setup'), 'POST', { project, schema: labelConfig, hostname: '', access_token: '' }, opts);
+  const setup = await callJson(
+    join(url, '/setup'),
+    'POST',
+    { project, schema: labelConfig, hostname: '', access_token: '' },
+    opts,
+  );
   if (setup.status < 200 || setup.status >= 300) throw new Error(`POST /setup answered ${setup.status}`);
   const setupVersion = (setup.json as { model_version?: unknown } | null)?.model_version;
   const res = await callJson(
     join(url, '/predict'),
     'POST',
-    { tasks: [{ id: task.id, data: { image: task.image } }], project, label_config: labelConfig, params: { context: null } },
+    {
+      tasks: [{ id: task.id, data: { image: task.image } }],
+      project,
+      label_config: labelConfig,
+      params: { context: null },
+    },
     opts,
   );
   if (res.status < 200 || res.status >= 300) throw new Error(`POST /predict answered ${res.status}`);
   const body = res.json as { results?: unknown } | unknown[] | null;
-  const predictions = (Array.isArray(body) ? body : ((body as { results?: unknown })?.results ?? [])) as unknown[];
+  const predictions = (
+    Array.isArray(body) ? body : ((body as { results?: unknown })?.results ?? [])
+  ) as unknown[];
   if (!Array.isArray(predictions)) throw new Error('POST /predict answered no results list');
-  const type = (['damage', 'material', 'volume'] as const).find((t) => t === detector.settings.detection_type) ?? 'damage';
+  const type =
+    (['damage', 'material', 'volume'] as const).find((t) => t === detector.settings.detection_type) ??
+    'damage';
   const out: Finding[] = [];
   for (const p of predictions) {
     if (!p || typeof p !== 'object') continue;
     const pred = p as { result?: unknown; score?: unknown; model_version?: unknown };
     const { regions, volume } = regionsOf(Array.isArray(pred.result) ? pred.result : []);
     if (regions.length === 0 && !volume) continue;
-    const regionScores = regions.map((r) => r.confidence).filter((c): c is number => c !== null);
+    const regionScores = regions.map((r) => r.confidence ?? null).filter((c): c is number => c !== null);
     const confidence = score(pred.score) ?? (regionScores.length ? Math.min(...regionScores) : null);
     const version = pred.model_version ?? setupVersion;
     out.push({

@@ -80,8 +80,7 @@ export function exifJson(value: unknown, depth = 0): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean') return value;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return undefined;
-  if (Array.isArray(value))
-    return value.slice(0, 64).map((v) => exifJson(v, depth + 1) ?? null);
+  if (Array.isArray(value)) return value.slice(0, 64).map((v) => exifJson(v, depth + 1) ?? null);
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
@@ -96,10 +95,9 @@ export function exifJson(value: unknown, depth = 0): unknown {
 const finite = (n: unknown): number | null => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
 /** Reads EXIF; a photo without (or with unreadable) EXIF simply has none. */
-export async function readExif(bytes: Buffer): Promise<Pick<
-  ImageFacts,
-  'capturedAt' | 'latitude' | 'longitude' | 'altitude' | 'exif'
->> {
+export async function readExif(
+  bytes: Buffer,
+): Promise<Pick<ImageFacts, 'capturedAt' | 'latitude' | 'longitude' | 'altitude' | 'exif'>> {
   let raw: Record<string, unknown> | undefined;
   try {
     raw = await exifr.parse(bytes, { tiff: true, exif: true, gps: true, ifd1: false, xmp: false });

@@ -3,9 +3,15 @@
 import multipart from '@fastify/multipart';
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import { collectionsRoutes } from './collections.routes.ts';
+import { detectionsRoutes } from './detections.routes.ts';
+import { createDetectionsService } from './detections.service.ts';
+import { createExporter } from './export.ts';
 import { definePhotoJobs } from './photos.jobs.ts';
 import { photosRoutes } from './photos.routes.ts';
 import { createPhotosService } from './photos.service.ts';
+import { createShareService } from './share.service.ts';
+import { createTagsService } from './tags.service.ts';
 
 export type { PhotoRecord, PhotosService } from './photos.service.ts';
 
@@ -21,4 +27,6 @@ export async function photosModule(app: App, deps: Deps): Promise<void> {
     });
     photosRoutes(scope, photos);
   });
+  detectionsRoutes(app, createDetectionsService(deps), deps.database);
+  collectionsRoutes(app, createTagsService(deps), createShareService(deps, photos), createExporter(deps));
 }

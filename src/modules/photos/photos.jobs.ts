@@ -46,7 +46,9 @@ export function definePhotoJobs(deps: Pick<Deps, 'database' | 'config' | 'blobs'
         facts = await inspect(bytes, photo.mime_type as PhotoType);
       } catch (err) {
         if (!(err instanceof BadImageError)) throw err;
-        await inScope(database.db, scope, (tx) => setStatus(tx, photoId, 'failed', err.message.slice(0, 2000)));
+        await inScope(database.db, scope, (tx) =>
+          setStatus(tx, photoId, 'failed', err.message.slice(0, 2000)),
+        );
         return { status: 'failed', error: err.message };
       }
       await ctx.progress(60, 'thumbnails made');
@@ -113,7 +115,9 @@ export function definePhotoJobs(deps: Pick<Deps, 'database' | 'config' | 'blobs'
       .select('id')
       .where('project_id', '=', projectId)
       .executeTakeFirst();
-    return any ? [] : [{ id: null, kind: 'image_quality', name: IMAGE_QUALITY_MODEL, url: null, settings: {} }];
+    return any
+      ? []
+      : [{ id: null, kind: 'image_quality', name: IMAGE_QUALITY_MODEL, url: null, settings: {} }];
   }
 
   jobs.define<PhotoPayload>({
@@ -134,7 +138,7 @@ export function definePhotoJobs(deps: Pick<Deps, 'database' | 'config' | 'blobs'
           .execute();
         return { photo, detectors, done: new Set(ran.map((r) => `${r.detector_id ?? ''}:${r.model_name}`)) };
       });
-      if (!photo || !photo.thumbnail_large_key) return { skipped: 'no processed photo' };
+      if (!photo?.thumbnail_large_key) return { skipped: 'no processed photo' };
       const large = await buffer(await blobs.get(photo.thumbnail_large_key));
       let created = 0;
       const failures: string[] = [];

@@ -88,7 +88,9 @@ export async function tagsOf(tx: Tx, photoIds: readonly number[]): Promise<Map<n
     .orderBy('t.name')
     .execute();
   for (const r of rows)
-    out.get(r.photo_id)?.push({ id: r.id, name: r.name, source: r.source as PhotoTag['source'], color: r.color });
+    out
+      .get(r.photo_id)
+      ?.push({ id: r.id, name: r.name, source: r.source as PhotoTag['source'], color: r.color });
   return out;
 }
 
@@ -145,9 +147,7 @@ export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<PhotoRow[]> {
   if (f.detectionType !== undefined || f.minConfidence !== undefined) {
     const { detectionType, minConfidence } = f;
     q = q.where(({ exists, selectFrom }) => {
-      let d = selectFrom('detections as d')
-        .select(sql`1`.as('one'))
-        .whereRef('d.photo_id', '=', 'photos.id');
+      let d = selectFrom('detections as d').select(sql`1`.as('one')).whereRef('d.photo_id', '=', 'photos.id');
       if (detectionType !== undefined)
         d = d.where('d.detection_type', '=', detectionType as 'damage' | 'material' | 'volume' | 'quality');
       if (minConfidence !== undefined) d = d.where('d.confidence', '>=', minConfidence);

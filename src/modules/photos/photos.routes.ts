@@ -27,7 +27,11 @@ function multipartError(err: unknown): unknown {
   if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT')
     return new AppError('payload_too_large', (err as Error).message);
   if (err instanceof AppError) return err;
-  if (err instanceof Error && !(err as { statusCode?: number }).statusCode && /form|multipart|boundary|part/i.test(err.message))
+  if (
+    err instanceof Error &&
+    !(err as { statusCode?: number }).statusCode &&
+    /form|multipart|boundary|part/i.test(err.message)
+  )
     return new AppError('bad_request', `the multipart body is malformed: ${err.message}`);
   return err;
 }
@@ -40,9 +44,11 @@ async function uploadMultipart(request: FastifyRequest, photos: PhotosService, p
     for await (const part of request.parts()) {
       if (part.type !== 'file' || part.fieldname !== 'file' || answer) {
         if (part.type === 'file') (part as MultipartFile).file.resume();
-        throw new AppError('validation_failed', `${part.fieldname} is not a field of this form: send one part named "file"`, [
-          { in: 'body', field: part.fieldname, message: 'unexpected part' },
-        ]);
+        throw new AppError(
+          'validation_failed',
+          `${part.fieldname} is not a field of this form: send one part named "file"`,
+          [{ in: 'body', field: part.fieldname, message: 'unexpected part' }],
+        );
       }
       const file = part as MultipartFile;
       const name = path.posix.basename((file.filename ?? '').replaceAll('\\', '/')).trim() || 'photo';
@@ -62,7 +68,10 @@ function cached(request: FastifyRequest, reply: FastifyReply, etag: string, immu
   const tag = `"${etag}"`;
   reply
     .header('etag', tag)
-    .header('cache-control', immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=0, must-revalidate')
+    .header(
+      'cache-control',
+      immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=0, must-revalidate',
+    )
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "default-src 'none'; sandbox");
   const inm = request.headers['if-none-match'];
@@ -95,8 +104,14 @@ export function photosRoutes(app: App, photos: PhotosService): void {
       const projectId = request.params.id;
       const answer = request.isMultipart()
         ? await uploadMultipart(request, photos, projectId)
-        : await photos.uploadFromTus(actorOf(request), projectId, (request.body as { upload_id: string }).upload_id);
-      return reply.status(answer.duplicate ? 200 : 201).send({ ...answer.photo, duplicate: answer.duplicate });
+        : await photos.uploadFromTus(
+            actorOf(request),
+            projectId,
+            (request.body as { upload_id: string }).upload_id,
+          );
+      return reply
+        .status(answer.duplicate ? 200 : 201)
+        .send({ ...answer.photo, duplicate: answer.duplicate });
     },
   );
 

@@ -59,7 +59,9 @@ export const UploadJson = Type.Object(
 /** Documents the multipart form; the part is read as a stream. */
 export const UploadForm = Type.Unsafe<unknown>({
   type: ['object', 'null'],
-  properties: { file: { type: 'string', format: 'binary', description: 'the photo, in a part named "file"' } },
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'the photo, in a part named "file"' },
+  },
 });
 
 export const DETECTION_TYPES = ['damage', 'material', 'volume', 'quality'] as const;

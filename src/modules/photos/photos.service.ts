@@ -4,7 +4,6 @@
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import { inScope, type Tx } from '../../db/scope.ts';
-import { authorize } from '../../platform/access/access.ts';
 import type { Action } from '../../platform/access/policy.ts';
 import { audit } from '../../platform/audit.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
@@ -21,6 +20,7 @@ import {
   unreferencedKeys,
 } from '../files/index.ts';
 import { photoTypeOf, type ThumbnailSize } from './image.ts';
+import { type AccessOptions, canOnProject, canOnThing, tenantScope } from './photos.access.ts';
 import {
   findBySha,
   findPhoto,
@@ -38,6 +38,14 @@ import {
 export const PROCESS_JOB = 'photos.process';
 
 const photoNotFound = (id: number) => new AppError('not_found', `photo ${id} not found`);
+
+/** A live photo the actor may `action` on; 404 when it is not visible to them. */
+export async function visiblePhoto(tx: Tx, actor: Actor, id: number, action: Action, access: AccessOptions) {
+  const row = await findPhoto(tx, id);
+  if (!row) throw photoNotFound(id);
+  await canOnThing(tx, actor, action, row.project_id, photoNotFound(id), access);
+  return row;
+}
 
 export function toPhoto(row: PhotoRow, tags: PhotoTag[], withExif: boolean) {
   const base = `/api/photos/${row.id}`;
@@ -138,27 +146,11 @@ export function createPhotosService(deps: Pick<Deps, 'database' | 'config' | 'bl
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
   const maxBytes = config.PHOTO_MAX_BYTES;
 
-  function scope(actor: Actor) {
-    if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
-    return { organizationId: actor.organizationId, userId: actor.userId, requireMembership: true };
-  }
-
+  const scope = tenantScope;
   const can = (tx: Tx, actor: Actor, action: Action, projectId: number) =>
-    authorize(tx, actor, action, [projectId], access);
-
-  /** A live photo the actor may `action` on; 404 when it is not visible to them. */
-  async function photoFor(tx: Tx, actor: Actor, id: number, action: Action = 'photos.read') {
-    const row = await findPhoto(tx, id);
-    if (!row) throw photoNotFound(id);
-    try {
-      await can(tx, actor, 'photos.read', row.project_id);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') throw photoNotFound(id);
-      throw err;
-    }
-    if (action !== 'photos.read') await can(tx, actor, action, row.project_id);
-    return row;
-  }
+    canOnProject(tx, actor, action, projectId, access);
+  const photoFor = (tx: Tx, actor: Actor, id: number, action: Action = 'photos.read') =>
+    visiblePhoto(tx, actor, id, action, access);
 
   async function record(tx: Tx, row: PhotoRow, withExif = true): Promise<PhotoRecord> {
     return toPhoto(row, (await tagsOf(tx, [row.id])).get(row.id) ?? [], withExif);
@@ -296,7 +288,11 @@ export function createPhotosService(deps: Pick<Deps, 'database' | 'config' | 'bl
           results: page.map((r) => toPhoto(r, tags.get(r.id) ?? [], false)),
           next_cursor:
             rows.length > filter.limit && last
-              ? encodeCursor(filter.sort, filter.sort === 'created_at' ? last.created_at : last.captured_at, last.id)
+              ? encodeCursor(
+                  filter.sort,
+                  filter.sort === 'created_at' ? last.created_at : last.captured_at,
+                  last.id,
+                )
               : null,
         };
       });

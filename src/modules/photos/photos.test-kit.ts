@@ -38,7 +38,9 @@ export async function jpeg(spec: JpegSpec = {}): Promise<Buffer> {
     for (let i = 0; i < raw.length; i++) raw[i] = Math.max(0, Math.min(255, base - 96 + (noise[i]! % 192)));
   }
   if (spec.seed !== undefined) raw.writeUInt32LE(spec.seed >>> 0, 0);
-  const exif: Record<string, Record<string, string>> = { IFD0: { Make: 'Groundtruth', Model: 'Test camera' } };
+  const exif: Record<string, Record<string, string>> = {
+    IFD0: { Make: 'Groundtruth', Model: 'Test camera' },
+  };
   if (spec.capturedAt) exif.IFD2 = { DateTimeOriginal: exifDate(spec.capturedAt) };
   if (spec.latitude !== undefined && spec.longitude !== undefined) {
     exif.IFD3 = {
@@ -52,7 +54,10 @@ export async function jpeg(spec: JpegSpec = {}): Promise<Buffer> {
       }),
     };
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).withExif(exif).toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .withExif(exif)
+    .toBuffer();
 }
 
 /** A multipart body with one part named "file". */

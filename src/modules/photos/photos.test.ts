@@ -69,7 +69,14 @@ forEachDatabase('photos', (ctx) => {
 
   test('a JPEG becomes a photo with its EXIF capture time, GPS and two WebP thumbnails', async () => {
     const capturedAt = new Date('2024-05-06T07:08:09Z');
-    const bytes = await jpeg({ width: 1600, height: 1200, capturedAt, latitude: 40.44615, longitude: -79.98222, altitude: 253 });
+    const bytes = await jpeg({
+      width: 1600,
+      height: 1200,
+      capturedAt,
+      latitude: 40.44615,
+      longitude: -79.98222,
+      altitude: 253,
+    });
     const res = await upload(owner, projectId, bytes, 'roof.jpg');
     assert.equal(res.statusCode, 201, res.body);
     const created = res.json();
@@ -109,7 +116,11 @@ forEachDatabase('photos', (ctx) => {
       });
       assert.equal(again.statusCode, 304);
     }
-    const original = await app.inject({ method: 'GET', url: `/api/photos/${photo.id}/original`, headers: owner.headers });
+    const original = await app.inject({
+      method: 'GET',
+      url: `/api/photos/${photo.id}/original`,
+      headers: owner.headers,
+    });
     assert.equal(original.statusCode, 200);
     assert.deepEqual(original.rawPayload, bytes);
     assert.equal(original.headers.etag, `"${photo.sha256}"`);
@@ -135,7 +146,11 @@ forEachDatabase('photos', (ctx) => {
     const photo = await settled(owner, res.json().id);
     assert.equal(photo.status, 'failed');
     assert.match(photo.error, /cannot be read/);
-    const thumb = await app.inject({ method: 'GET', url: `/api/photos/${photo.id}/thumbnail`, headers: owner.headers });
+    const thumb = await app.inject({
+      method: 'GET',
+      url: `/api/photos/${photo.id}/thumbnail`,
+      headers: owner.headers,
+    });
     assert.equal(thumb.statusCode, 404);
     // The next photo is processed as usual.
     const next = await upload(owner, projectId, await jpeg());
@@ -198,7 +213,11 @@ forEachDatabase('photos', (ctx) => {
   test("another organization's photo, project and listing answer 404", async () => {
     const res = await upload(owner, projectId, await jpeg());
     const id = res.json().id;
-    for (const url of [`/api/photos/${id}`, `/api/photos/${id}/original`, `/api/projects/${projectId}/photos`]) {
+    for (const url of [
+      `/api/photos/${id}`,
+      `/api/photos/${id}/original`,
+      `/api/projects/${projectId}/photos`,
+    ]) {
       const got = await app.inject({ method: 'GET', url, headers: stranger.headers });
       assert.equal(got.statusCode, 404, url);
     }
@@ -243,16 +262,15 @@ forEachDatabase('photos', (ctx) => {
       byCapture.results.map((p: { id: number }) => p.id),
       [...ids].reverse(),
     );
-    const range = await list('sort=captured_at&captured_from=2024-01-02T00:00:00Z&captured_to=2024-01-04T00:00:00Z');
+    const range = await list(
+      'sort=captured_at&captured_from=2024-01-02T00:00:00Z&captured_to=2024-01-04T00:00:00Z',
+    );
     assert.deepEqual(
       range.results.map((p: { id: number }) => p.id),
       [ids[2], ids[1]],
     );
     const box = await list('min_lat=40.25&max_lat=40.45&min_lon=-79.8&max_lon=-79.5');
-    assert.deepEqual(
-      box.results.map((p: { id: number }) => p.id).sort(),
-      [ids[2], ids[3]].sort(),
-    );
+    assert.deepEqual(box.results.map((p: { id: number }) => p.id).sort(), [ids[2], ids[3]].sort());
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
@@ -295,7 +313,11 @@ forEachDatabase('photos', (ctx) => {
     });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().description, 'north wall');
-    const del = await app.inject({ method: 'DELETE', url: `/api/photos/${photo.id}`, headers: owner.headers });
+    const del = await app.inject({
+      method: 'DELETE',
+      url: `/api/photos/${photo.id}`,
+      headers: owner.headers,
+    });
     assert.equal(del.statusCode, 204);
     const gone = await app.inject({ method: 'GET', url: `/api/photos/${photo.id}`, headers: owner.headers });
     assert.equal(gone.statusCode, 404);

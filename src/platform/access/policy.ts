@@ -130,7 +130,7 @@ export const policy = {
     on: 'project',
     roles: ['owner', 'manager', 'annotator', 'reviewer'],
     jobRoles: ['contractor', 'project_manager'],
-    summary: "create tags, tag and untag photos (one or a selection)",
+    summary: 'create tags, tag and untag photos (one or a selection)',
   },
   'detections.review': {
     on: 'project',
