@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { inScope, type Tx } from '../../db/scope.ts';
 import type { Deps } from '../../platform/deps.ts';
+import type { JobContext } from '../../platform/jobs/runner.ts';
 import { insertCompanions } from '../files/index.ts';
 import {
   type DetectorRow,
@@ -25,15 +26,52 @@ interface PhotoPayload {
   photoId: number;
 }
 
-export function definePhotoJobs(deps: Pick<Deps, 'database' | 'config' | 'blobs' | 'jobs' | 'webhooks'>) {
-  const { database, config, blobs, jobs, webhooks } = deps;
-  const asJob = (organizationId: number) => ({ organizationId, userId: null });
+type PhotoJobDeps = Pick<Deps, 'database' | 'config' | 'blobs' | 'jobs' | 'webhooks'>;
+type Ctx = Pick<JobContext<PhotoPayload>, 'organizationId' | 'userId' | 'payload' | 'progress'>;
 
-  jobs.define<PhotoPayload>({
+export function definePhotoJobs(deps: PhotoJobDeps): void {
+  const handlers = photoJobHandlers(deps);
+  deps.jobs.define<PhotoPayload>({
     kind: PROCESS_JOB,
     retryLimit: 3,
     concurrency: 2,
-    handler: async (ctx) => {
+    handler: handlers.process,
+  });
+  deps.jobs.define<PhotoPayload>({
+    kind: DETECT_JOB,
+    retryLimit: 3,
+    concurrency: 2,
+    handler: handlers.detect,
+  });
+}
+
+/** The two handlers, callable on their own (a test runs them twice to show a retry changes nothing). */
+export function photoJobHandlers(deps: PhotoJobDeps) {
+  const { database, config, blobs, jobs, webhooks } = deps;
+  const asJob = (organizationId: number) => ({ organizationId, userId: null });
+
+  /** The project's active detectors; the built-in image-quality one when the project configured none. */
+  async function detectorsOf(tx: Tx, projectId: number): Promise<DetectorRow[]> {
+    const rows = await tx
+      .selectFrom('photo_detectors')
+      .select(['id', 'kind', 'name', 'url', 'settings'])
+      .where('project_id', '=', projectId)
+      .where('is_active', '=', true)
+      .orderBy('id')
+      .execute();
+    if (rows.length) return rows as DetectorRow[];
+    const any = await tx
+      .selectFrom('photo_detectors')
+      .select('id')
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    return any
+      ? []
+      : [{ id: null, kind: 'image_quality', name: IMAGE_QUALITY_MODEL, url: null, settings: {} }];
+  }
+
+  return {
+    process: async (ctx: Ctx) => {
       const { photoId } = ctx.payload;
       const scope = asJob(ctx.organizationId);
       const photo = await inScope(database.db, scope, (tx) => findPhoto(tx, photoId));
@@ -98,33 +136,7 @@ export function definePhotoJobs(deps: Pick<Deps, 'database' | 'config' | 'blobs'
         return { status: 'processed', width: facts.width, height: facts.height };
       });
     },
-  });
-
-  /** The project's active detectors; the built-in image-quality one when the project configured none. */
-  async function detectorsOf(tx: Tx, projectId: number): Promise<DetectorRow[]> {
-    const rows = await tx
-      .selectFrom('photo_detectors')
-      .select(['id', 'kind', 'name', 'url', 'settings'])
-      .where('project_id', '=', projectId)
-      .where('is_active', '=', true)
-      .orderBy('id')
-      .execute();
-    if (rows.length) return rows as DetectorRow[];
-    const any = await tx
-      .selectFrom('photo_detectors')
-      .select('id')
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
-    return any
-      ? []
-      : [{ id: null, kind: 'image_quality', name: IMAGE_QUALITY_MODEL, url: null, settings: {} }];
-  }
-
-  jobs.define<PhotoPayload>({
-    kind: DETECT_JOB,
-    retryLimit: 3,
-    concurrency: 2,
-    handler: async (ctx) => {
+    detect: async (ctx: Ctx) => {
       const { photoId } = ctx.payload;
       const scope = asJob(ctx.organizationId);
       const { photo, detectors, done } = await inScope(database.db, scope, async (tx) => {
@@ -207,5 +219,5 @@ export function definePhotoJobs(deps: Pick<Deps, 'database' | 'config' | 'blobs'
       if (failures.length) throw new Error(`detectors failed: ${failures.join('; ')}`.slice(0, 1900));
       return { created };
     },
-  });
+  };
 }
