@@ -33,7 +33,7 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId }) },
   { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
-  { match: /^\/api\/photos\/\{id\}/, values: (w) => ({ id: w.photoId }) },
+  { match: /^\/api\/photos\/\{id\}/, values: (w) => ({ id: w.photoId, tag_id: w.photoTagId }) },
   { match: /^\/api\/detections\/\{id\}/, values: (w) => ({ id: w.detectionId }) },
   { match: /^\/api\/share-links\/\{id\}$/, values: (w) => ({ id: w.shareLinkId }) },
   // Public, by token only (the fuzz suite fills these; the isolation suite skips public routes).

@@ -12,6 +12,7 @@ import {
   CreatedShare,
   ExportQuery,
   NewTag,
+  PhotoTagParams,
   PhotoTagsInput,
   ShareInput,
   ShareLink,
@@ -20,7 +21,6 @@ import {
   TagPatch,
   TokenParams,
   TokenPhotoParams,
-  UntagQuery,
 } from './review.schemas.ts';
 import type { ShareService } from './share.service.ts';
 import type { TagsService } from './tags.service.ts';
@@ -114,17 +114,16 @@ export function collectionsRoutes(app: App, t: TagsService, share: ShareService,
     async (request) => t.tagPhoto(actorOf(request), request.params.id, request.body),
   );
   app.delete(
-    '/api/photos/:id/tags',
+    '/api/photos/:id/tags/:tag_id',
     {
       schema: {
         tags,
-        summary: 'Remove a tag from a photo (?tag_id=)',
-        params: IdParams,
-        querystring: UntagQuery,
+        summary: 'Remove a tag from a photo',
+        params: PhotoTagParams,
         response: { 200: Type.Array(PhotoTag), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => t.untagPhoto(actorOf(request), request.params.id, request.query.tag_id),
+    async (request) => t.untagPhoto(actorOf(request), request.params.id, request.params.tag_id),
   );
 
   app.post(

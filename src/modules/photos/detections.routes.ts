@@ -21,7 +21,6 @@ import {
   JobRoleParams,
   NewDetection,
   NewDetector,
-  OptionalFeedback,
   QueuePage,
   QueueQuery,
 } from './review.schemas.ts';
@@ -91,16 +90,10 @@ export function detectionsRoutes(app: App, detections: DetectionsService, databa
         tags,
         summary: "Confirm a detection: its labels become the photo's ai tags",
         params: IdParams,
-        body: OptionalFeedback,
         response: { 200: Detection, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) =>
-      detections.confirm(
-        actorOf(request),
-        request.params.id,
-        (request.body as { feedback?: string } | null)?.feedback,
-      ),
+    async (request) => detections.confirm(actorOf(request), request.params.id),
   );
 
   app.post(

@@ -209,18 +209,17 @@ export function createDetectionsService(deps: Pick<Deps, 'database' | 'config' |
       });
     },
 
-    async confirm(actor: Actor, id: number, feedback?: string) {
+    async confirm(actor: Actor, id: number) {
       return inScope(database.db, tenantScope(actor), async (tx) => {
         const d = await detectionFor(tx, actor, id, 'detections.review', true);
         if (d.user_confirmed) return toDetection(d);
-        await history(tx, actor, d, 'confirmed', feedback);
+        await history(tx, actor, d, 'confirmed', undefined);
         const row = await tx
           .updateTable('detections')
           .set({
             user_confirmed: true,
             reviewed_by: actor.userId,
             reviewed_at: sql`now()`,
-            ...(feedback !== undefined && { user_feedback: JSON.stringify({ confirmed: true, feedback }) }),
             updated_at: sql`now()`,
           })
           .where('id', '=', id)

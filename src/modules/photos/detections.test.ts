@@ -355,7 +355,7 @@ forEachDatabase('photo detections and review', (ctx) => {
     assert.deepEqual(bulk.json(), { photos: 2, added: 2, removed: 0 });
     const byTag = (await call(owner, 'GET', `/api/projects/${project}/photos?tag=${roof.json().id}`)).json();
     assert.deepEqual(byTag.results.map((p: { id: number }) => p.id).sort(), [p1, p2, p3].sort());
-    const untagged = await call(owner, 'DELETE', `/api/photos/${p2}/tags?tag_id=${roof.json().id}`);
+    const untagged = await call(owner, 'DELETE', `/api/photos/${p2}/tags/${roof.json().id}`);
     assert.deepEqual(untagged.json(), []);
     const list = (await call(owner, 'GET', `/api/projects/${project}/tags`)).json();
     assert.equal(list.count, 2);

@@ -100,10 +100,6 @@ export const Feedback = Type.Object(
   { feedback: Type.String({ minLength: 1, maxLength: 5000 }) },
   { additionalProperties: false },
 );
-export const OptionalFeedback = Type.Union([
-  Type.Object({ feedback: Type.Optional(Type.String({ maxLength: 5000 })) }, { additionalProperties: false }),
-  Type.Null(),
-]);
 
 export const QueueQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -176,7 +172,7 @@ export const PhotoTagsInput = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-export const UntagQuery = Type.Object({ tag_id: Id });
+export const PhotoTagParams = Type.Object({ id: Id, tag_id: Id });
 export const BulkTags = Type.Object(
   {
     photo_ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
