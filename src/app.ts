@@ -9,6 +9,7 @@ import { annotationModule } from './modules/annotation/index.ts';
 import { filesModule } from './modules/files/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
+import { photosModule } from './modules/photos/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { tenancyModule } from './modules/tenancy/index.ts';
@@ -98,5 +99,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   webhooksModule(app, deps);
   await filesModule(app, deps);
   annotationModule(app, deps);
+  await photosModule(app, deps);
   return app;
 }

@@ -19,6 +19,8 @@ commands:
   migrate up            apply every pending migration
   migrate down          undo the last applied migration
   migrate status        list migrations and when they were applied
+  seed photos           demo organization, people in all three job roles, site photos with detections
+                        and tags (idempotent; --password sets the demo people's password)
   help                  show this text
 
 The database is DATABASE_URL when set, otherwise the embedded database in DATA_DIR (default ./data).`;
@@ -57,6 +59,40 @@ async function migrate(action: string | undefined): Promise<void> {
 
 class UsageError extends Error {}
 
+/** Demo data through the API, with the jobs running in this process until the photos are processed. */
+async function seed(what: string | undefined, password: string | undefined): Promise<void> {
+  if (what !== 'photos') throw new UsageError(`seed needs a data set: photos\n\n${usage}`);
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const pending = await pendingMigrations(database.db);
+  if (pending.length) {
+    await database.close();
+    throw new StartupError(
+      `the database schema is behind (${pending.join(', ')}); run \`groundtruth migrate up\``,
+    );
+  }
+  const { buildApp } = await import('./app.ts');
+  const { seedPhotos, waitForPhotoJobs } = await import('./modules/photos/seed.ts');
+  const app = await buildApp({ config, database });
+  try {
+    await app.ready();
+    await app.jobs.start({ work: true });
+    const result = await seedPhotos(app, database, password);
+    await waitForPhotoJobs(database, result.organizationId);
+    console.log(
+      `photos demo: organization ${result.organizationId}, projects ${result.projects.join(', ')}, ` +
+        `${result.photos.created} photos added, ${result.photos.existing} already there`,
+    );
+    console.log(
+      'people: demo_pm (project_manager), demo_contractor (contractor), demo_adjuster (insurance_adjuster)',
+    );
+    if (result.password) console.log(`their password (shown once): ${result.password}`);
+  } finally {
+    await app.close();
+    await database.close();
+  }
+}
+
 /** A process that runs background jobs and serves no HTTP. Stops on SIGTERM/SIGINT after the running job. */
 async function worker(): Promise<void> {
   const config = loadConfig();
@@ -85,7 +121,7 @@ async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' } },
+    options: { help: { type: 'boolean', short: 'h' }, password: { type: 'string' } },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command || command === 'help') {
@@ -100,6 +136,8 @@ async function run(argv: string[]): Promise<void> {
       return migrate(rest[0]);
     case 'worker':
       return worker();
+    case 'seed':
+      return seed(rest[0], values.password);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${usage}`);
   }

@@ -32,6 +32,11 @@ export const ConfigSchema = Type.Object({
     description: 'largest JSON body, bytes',
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  PHOTO_MAX_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 64 * 1024 * 1024,
+    description: 'largest photo upload, bytes (larger answers 413)',
+  }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'external base URL' })),
   SECRET_KEY: Type.Optional(Type.String({ minLength: 32, description: 'signs tokens; >= 32 characters' })),
   SIGNUP: Type.Union([Type.Literal('open'), Type.Literal('invite'), Type.Literal('closed')], {
@@ -85,6 +90,7 @@ const expectedForms: Record<string, string> = {
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   BODY_LIMIT: 'an integer >= 1024 (bytes)',
   SHUTDOWN_TIMEOUT_MS: 'an integer >= 0 (milliseconds)',
+  PHOTO_MAX_BYTES: 'an integer >= 1024 (bytes)',
   PUBLIC_URL: 'an http(s) URL',
   SECRET_KEY: 'a random string of at least 32 characters',
   SIGNUP: 'open, invite or closed',

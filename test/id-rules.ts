@@ -16,7 +16,15 @@ export const idRules: IdRule[] = [
     match: /^\/api\/organizations\/\{id\}/,
     values: (w) => ({ id: w.orgId, user_id: w.member.id, invitation_id: w.invitationId }),
   },
-  { match: /^\/api\/projects\/\{id\}/, values: (w) => ({ id: w.projectId, user_id: w.member.id }) },
+  {
+    match: /^\/api\/projects\/\{id\}/,
+    values: (w) => ({
+      id: w.projectId,
+      user_id: w.member.id,
+      detector_id: w.detectorId,
+      tag_id: w.photoTagId,
+    }),
+  },
   { match: /^\/api\/teams\/\{id\}/, values: (w) => ({ id: w.teamId, user_id: w.member.id }) },
   { match: /^\/api\/workspaces\/\{id\}/, values: (w) => ({ id: w.workspaceId, user_id: w.member.id }) },
   { match: /^\/api\/api-keys\/\{id\}$/, values: (w) => ({ id: w.apiKeyId }) },
@@ -25,6 +33,14 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId }) },
   { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
+  { match: /^\/api\/photos\/\{id\}/, values: (w) => ({ id: w.photoId, tag_id: w.photoTagId }) },
+  { match: /^\/api\/detections\/\{id\}/, values: (w) => ({ id: w.detectionId }) },
+  { match: /^\/api\/share-links\/\{id\}$/, values: (w) => ({ id: w.shareLinkId }) },
+  // Public, by token only (the fuzz suite fills these; the isolation suite skips public routes).
+  {
+    match: /^\/api\/shared\/photos\/\{token\}/,
+    values: (w) => ({ token: w.shareToken, photo_id: w.photoId }),
+  },
   // Global user administration: B is not an administrator.
   { match: /^\/api\/admin\/users\/\{id\}\//, values: (w) => ({ id: w.owner.id }), status: 403 },
 ];

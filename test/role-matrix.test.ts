@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { inScope } from '../src/db/scope.ts';
+import { PNG_HEADER } from '../src/modules/files/files.test-kit.ts';
 import { type Action, allows, policy, type ResourceKind } from '../src/platform/access/policy.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { createTestApp } from './app.ts';
@@ -18,6 +19,16 @@ interface Probe {
 }
 
 type Requests = Partial<Record<Action, (p: Probe) => InjectOptions>>;
+
+/** A multipart form with a 1x1 PNG in the part "file", for the photo upload probe. */
+const BOUNDARY = 'gt-role-matrix-boundary';
+const PHOTO_FORM = Buffer.concat([
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="probe.png"\r\nContent-Type: image/png\r\n\r\n`,
+  ),
+  PNG_HEADER,
+  Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+]);
 
 const requests: Requests = {
   'organization.read': (p) => ({ method: 'GET', url: `/api/organizations/${p.orgId}` }),
@@ -118,6 +129,24 @@ const requests: Requests = {
     url: '/api/tasks',
     payload: { project: p.resource, data: { text: 'x' } },
   }),
+  'photos.read': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}/photos` }),
+  'photos.upload': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/photos`,
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    payload: PHOTO_FORM,
+  }),
+  'photos.tag': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/tags`,
+    payload: { name: 'probe' },
+  }),
+  'detections.review': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}/review-queue` }),
+  'photos.manage': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/detectors`,
+    payload: { name: 'probe', kind: 'image_quality' },
+  }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
 };
 
@@ -193,7 +222,10 @@ forEachDatabase('role matrix', (ctx) => {
         const outcomes: string[] = [];
         for (const action of actions) {
           const req = requests[action]!(probe);
-          const res = await app.inject({ ...req, headers: inOrg(actor, orgId) });
+          const res = await app.inject({
+            ...req,
+            headers: { ...(req.headers as Record<string, string>), ...inOrg(actor, orgId) },
+          });
           const expected = allows(action, role) ? '2xx' : '403';
           const got = res.statusCode >= 200 && res.statusCode < 300 ? '2xx' : String(res.statusCode);
           outcomes.push(

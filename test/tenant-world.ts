@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../src/db/database.ts';
 import { inScope } from '../src/db/scope.ts';
 import { multipart } from '../src/modules/files/files.test-kit.ts';
+import { jpeg, photoForm } from '../src/modules/photos/photos.test-kit.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { apiKeyFor, inOrg, type Person, signUp } from './http-factories.ts';
 
@@ -25,6 +26,12 @@ export interface World {
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
+  photoId: number;
+  detectionId: number;
+  detectorId: number;
+  photoTagId: number;
+  shareLinkId: number;
+  shareToken: string;
 }
 
 async function create(
@@ -114,7 +121,9 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
       .returning('id')
       .executeTakeFirstOrThrow(),
   );
+  const photos = await photoWorld(app, headers, projectId, marker);
   return {
+    ...photos,
     marker,
     owner,
     member,
@@ -130,5 +139,55 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     taskId,
     fileId: file.json().id,
     uploadId,
+  };
+}
+
+/** A photo with a detection, a tag, a detector and a share link (when the photos module is registered). */
+async function photoWorld(app: App, headers: Record<string, string>, projectId: number, marker: string) {
+  const none = {
+    photoId: 0,
+    detectionId: 0,
+    detectorId: 0,
+    photoTagId: 0,
+    shareLinkId: 0,
+    shareToken: 'x'.repeat(43),
+  };
+  if (!app.hasRoute({ method: 'POST', url: '/api/projects/:id/photos' })) return none;
+  const form = await photoForm(await jpeg({ width: 64, height: 48 }), `${marker}.jpg`);
+  const photo = await app.inject({
+    method: 'POST',
+    url: `/api/projects/${projectId}/photos`,
+    headers: { ...headers, ...form.headers },
+    payload: form.payload,
+  });
+  assert.equal(photo.statusCode, 201, photo.body);
+  const photoId = photo.json().id as number;
+  const detectionId = await create(app, headers, `/api/photos/${photoId}/detections`, {
+    detection_type: 'damage',
+    results: { regions: [{ label: `${marker} crack`, box: { x: 0, y: 0, width: 1, height: 1 } }] },
+    confidence: 0.5,
+    processing_time_ms: 10,
+    model_name: `${marker} model`,
+  });
+  const photoTagId = await create(app, headers, `/api/projects/${projectId}/tags`, { name: `${marker} tag` });
+  await create(app, headers, `/api/photos/${photoId}/tags`, { tag_ids: [photoTagId] });
+  const detectorId = await create(app, headers, `/api/projects/${projectId}/detectors`, {
+    name: `${marker} detector`,
+    kind: 'image_quality',
+  });
+  const share = await app.inject({
+    method: 'POST',
+    url: '/api/photos/share',
+    headers,
+    payload: { photo_ids: [photoId] },
+  });
+  assert.equal(share.statusCode, 201, share.body);
+  return {
+    photoId,
+    detectionId,
+    detectorId,
+    photoTagId,
+    shareLinkId: share.json().id as number,
+    shareToken: share.json().token as string,
   };
 }

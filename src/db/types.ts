@@ -134,6 +134,38 @@ export interface BlobRefs {
   storage_key: string;
 }
 
+export interface DetectionHistory {
+  action: string;
+  changed_by: number | null;
+  created_at: Generated<Timestamp>;
+  detection_id: number;
+  feedback: Json | null;
+  id: Generated<number>;
+  organization_id: number;
+  previous_confidence: number | null;
+  previous_results: Json;
+}
+
+export interface Detections {
+  confidence: number | null;
+  created_at: Generated<Timestamp>;
+  detection_type: string;
+  detector_id: number | null;
+  id: Generated<number>;
+  model_name: string;
+  model_version: string | null;
+  organization_id: number;
+  photo_id: number;
+  processing_time_ms: number | null;
+  project_id: number;
+  results: Json;
+  reviewed_at: Timestamp | null;
+  reviewed_by: number | null;
+  updated_at: Generated<Timestamp>;
+  user_confirmed: Generated<boolean>;
+  user_feedback: Json | null;
+}
+
 export interface DmViews {
   created_at: Generated<Timestamp>;
   data: Generated<Json>;
@@ -311,6 +343,7 @@ export interface MailOutbox {
 
 export interface OrganizationMembers {
   created_at: Generated<Timestamp>;
+  job_role: string | null;
   organization_id: number;
   role: Generated<string>;
   updated_at: Generated<Timestamp>;
@@ -327,6 +360,84 @@ export interface Organizations {
   name: string;
   slug: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface PhotoDetectors {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  id: Generated<number>;
+  is_active: Generated<boolean>;
+  kind: string;
+  name: string;
+  organization_id: number;
+  project_id: number;
+  settings: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+  url: string | null;
+}
+
+export interface Photos {
+  altitude: number | null;
+  captured_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  description: string | null;
+  error: string | null;
+  exif: Json | null;
+  file_id: number;
+  height: number | null;
+  id: Generated<number>;
+  latitude: number | null;
+  longitude: number | null;
+  mime_type: string;
+  organization_id: number;
+  original_name: string;
+  project_id: number;
+  sha256: string;
+  size_bytes: number;
+  status: Generated<string>;
+  storage_key: string;
+  thumbnail_large_key: string | null;
+  thumbnail_small_key: string | null;
+  updated_at: Generated<Timestamp>;
+  uploaded_by: number | null;
+  width: number | null;
+}
+
+export interface PhotoShareLinks {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  expires_at: Timestamp;
+  id: Generated<number>;
+  last_used_at: Timestamp | null;
+  organization_id: number;
+  photo_ids: ArrayType<number>;
+  project_id: number;
+  revoked_at: Timestamp | null;
+  token_hash: string;
+}
+
+export interface PhotoTagCatalog {
+  color: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  id: Generated<number>;
+  name: string;
+  organization_id: number;
+  project_id: number;
+  source: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PhotoTags {
+  confidence: number | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  detection_id: number | null;
+  organization_id: number;
+  photo_id: number;
+  source: Generated<string>;
+  tag_id: number;
 }
 
 export interface Predictions {
@@ -613,6 +724,8 @@ export interface DB {
   api_keys: ApiKeys;
   audit_log: AuditLog;
   blob_refs: BlobRefs;
+  detection_history: DetectionHistory;
+  detections: Detections;
   dm_views: DmViews;
   export_conversions: ExportConversions;
   exports: Exports;
@@ -627,6 +740,11 @@ export interface DB {
   mail_outbox: MailOutbox;
   organization_members: OrganizationMembers;
   organizations: Organizations;
+  photo_detectors: PhotoDetectors;
+  photo_share_links: PhotoShareLinks;
+  photo_tag_catalog: PhotoTagCatalog;
+  photo_tags: PhotoTags;
+  photos: Photos;
   predictions: Predictions;
   project_likes: ProjectLikes;
   project_members: ProjectMembers;

@@ -9,6 +9,7 @@ import * as m0006 from './0006_job_queue.ts';
 import * as m0007 from './0007_search_indexes.ts';
 import * as m0008 from './0008_annotation.ts';
 import * as m0009 from './0009_blob_refs.ts';
+import * as m0010 from './0010_photos.ts';
 import * as m0014 from './0014_change_notices.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0007_search_indexes': m0007,
   '0008_annotation': m0008,
   '0009_blob_refs': m0009,
+  '0010_photos': m0010,
   '0014_change_notices': m0014,
 };

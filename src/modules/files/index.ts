@@ -39,3 +39,17 @@ export async function filesModule(app: App, deps: Deps): Promise<void> {
     });
   });
 }
+
+// For modules whose records own files (photos): storing bytes, and the files rows and blob lifetime rules.
+export { detectMimeType, storeWithHead } from './detect.ts';
+export {
+  type FileRow,
+  findByUploadId,
+  hasBlobRefs,
+  insertCompanions,
+  insertFile,
+  keysInUseHere,
+  markDeleted,
+  type NewFile,
+  unreferencedKeys,
+} from './files.repo.ts';

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import {
   type Action,
   allows,
+  jobRoleAllows,
   orgAdminImplies,
   policy,
   type ResourceKind,
@@ -32,6 +33,30 @@ export async function organizationRole(tx: Tx, actor: Actor): Promise<string | n
     .where('user_id', '=', actor.userId)
     .executeTakeFirst();
   return row?.role ?? null;
+}
+
+/** The actor's job role (seed 004: contractor, insurance_adjuster, project_manager) in its organization. */
+export async function jobRole(tx: Tx, actor: Actor): Promise<string | null> {
+  if (actor.organizationId === null) return null;
+  const row = await tx
+    .selectFrom('organization_members')
+    .select('job_role')
+    .where('organization_id', '=', actor.organizationId)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  return row?.job_role ?? null;
+}
+
+/** Whether the project role, or else the job role (read once, lazily), allows the action. */
+function jobRoleCheck(tx: Tx, actor: Actor, action: Action) {
+  let job: Promise<string | null> | null = null;
+  const hasJobRoles = 'jobRoles' in policy[action];
+  return async (role: string) => {
+    if (allows(action, role)) return true;
+    if (!hasJobRoles) return false;
+    job ??= jobRole(tx, actor);
+    return jobRoleAllows(action, await job);
+  };
 }
 
 /** The actor's effective role on each of `ids` (absent: not visible). One query per call. */
@@ -114,10 +139,11 @@ export async function authorize(
   }
   const unique = [...new Set(ids)];
   const roles = await effectiveRoles(tx, actor, rule.on, unique);
+  const may = jobRoleCheck(tx, actor, action);
   for (const id of unique) {
     const role = roles.get(id);
     if (!role) throw new AppError('not_found', `${nouns[rule.on]} ${id} not found`);
-    if (!allows(action, role)) {
+    if (!(await may(role))) {
       throw new AppError(
         'forbidden',
         `your role on ${nouns[rule.on]} ${id} (${role}) does not allow ${action}`,
@@ -139,5 +165,8 @@ export async function permitted(
     return allows(action, await organizationRole(tx, actor)) ? new Set(ids) : new Set();
   }
   const roles = await effectiveRoles(tx, actor, rule.on, ids);
-  return new Set([...roles].filter(([, role]) => allows(action, role)).map(([id]) => id));
+  const may = jobRoleCheck(tx, actor, action);
+  const out = new Set<number>();
+  for (const [id, role] of roles) if (await may(role)) out.add(id);
+  return out;
 }

@@ -2,6 +2,7 @@
 // compares the committed file with this output.
 import {
   type Action,
+  jobRoles,
   orgRoles,
   policy,
   projectRoles,
@@ -41,6 +42,21 @@ export function renderPermissions(): string {
       const creates = 'creates' in rule && rule.creates ? ' *' : '';
       lines.push(`| \`${action}\`${creates} | ${marks.join(' | ')} | ${rule.summary} |`);
     }
+  }
+  lines.push('', '## Job roles (seed 004)', '');
+  lines.push(
+    "An organization member's job role (`PUT /api/organizations/{id}/memberships/{user_id}/job-role`) allows these",
+    'actions on every project the member has any role on, in addition to what that project role allows. A job role',
+    'never makes a project visible.',
+    '',
+  );
+  lines.push(`| action | ${jobRoles.join(' | ')} | what it allows |`);
+  lines.push(`|---|${jobRoles.map(() => '---').join('|')}|---|`);
+  for (const [action, rule] of Object.entries(policy) as [Action, (typeof policy)[Action]][]) {
+    if (!('jobRoles' in rule)) continue;
+    const allowed = rule.jobRoles as readonly string[];
+    const marks = jobRoles.map((r) => (allowed.includes(r) ? 'yes' : '-'));
+    lines.push(`| \`${action}\` | ${marks.join(' | ')} | ${rule.summary} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,11 +5,14 @@ export const orgRoles = ['owner', 'admin', 'member'] as const;
 export const projectRoles = ['owner', 'manager', 'annotator', 'reviewer', 'viewer'] as const;
 export const teamRoles = ['owner', 'manager', 'viewer'] as const;
 export const workspaceRoles = ['manager', 'member'] as const;
+/** Seed 004's job roles: what a member does in the organization, on top of their project role. */
+export const jobRoles = ['contractor', 'insurance_adjuster', 'project_manager'] as const;
 
 export type OrgRoleName = (typeof orgRoles)[number];
 export type ProjectRole = (typeof projectRoles)[number];
 export type TeamRole = (typeof teamRoles)[number];
 export type WorkspaceRole = (typeof workspaceRoles)[number];
+export type JobRole = (typeof jobRoles)[number];
 
 export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace';
 
@@ -18,6 +21,11 @@ export interface Rule {
   roles: readonly string[];
   /** Creates content: refused for unapproved accounts when APPROVAL_REQUIRED=true. */
   creates?: boolean;
+  /**
+   * Job roles (organization members' seed 004 roles) that also allow the action on a project the person has any
+   * role on: a job role widens what a project member may do, it never makes a project visible.
+   */
+  jobRoles?: readonly JobRole[];
   summary: string;
 }
 
@@ -105,6 +113,37 @@ export const policy = {
     roles: ['owner', 'manager'],
     summary: "create, change, test and delete the project's webhooks",
   },
+  'photos.read': {
+    on: 'project',
+    roles: everyProjectRole,
+    jobRoles,
+    summary: 'see photos, thumbnails, detections, tags; export them',
+  },
+  'photos.upload': {
+    on: 'project',
+    roles: ['owner', 'manager', 'annotator'],
+    jobRoles: ['contractor', 'project_manager'],
+    creates: true,
+    summary: 'upload photos',
+  },
+  'photos.tag': {
+    on: 'project',
+    roles: ['owner', 'manager', 'annotator', 'reviewer'],
+    jobRoles: ['contractor', 'project_manager'],
+    summary: 'create tags, tag and untag photos (one or a selection)',
+  },
+  'detections.review': {
+    on: 'project',
+    roles: ['owner', 'manager', 'reviewer'],
+    jobRoles: ['insurance_adjuster', 'project_manager'],
+    summary: 'work the review queue: confirm, reject, correct, add detections',
+  },
+  'photos.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    jobRoles: ['project_manager'],
+    summary: 'edit and delete photos, detectors, share links, delete tags',
+  },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;
@@ -145,4 +184,10 @@ export function strongest(kind: ResourceKind, ...roles: (string | null | undefin
 
 export function allows(action: Action, role: string | null): boolean {
   return role !== null && (policy[action].roles as readonly string[]).includes(role);
+}
+
+/** Whether a project member with `jobRole` may do `action` through that job role. */
+export function jobRoleAllows(action: Action, jobRole: string | null): boolean {
+  const granted = (policy[action] as Rule).jobRoles;
+  return jobRole !== null && granted !== undefined && (granted as readonly string[]).includes(jobRole);
 }
