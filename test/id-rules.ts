@@ -22,7 +22,11 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/api-keys\/\{id\}$/, values: (w) => ({ id: w.apiKeyId }) },
   { match: /^\/api\/jobs\/\{id\}$/, values: (w) => ({ id: w.jobId }) },
   { match: /^\/api\/webhooks\/\{id\}/, values: (w) => ({ id: w.webhookId }) },
-  { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId }) },
+  { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId, annotation_id: w.annotationId }) },
+  { match: /^\/api\/annotations\/\{id\}/, values: (w) => ({ id: w.annotationId }) },
+  { match: /^\/api\/drafts\/\{id\}/, values: (w) => ({ id: w.draftId }) },
+  { match: /^\/api\/predictions\/\{id\}/, values: (w) => ({ id: w.predictionId }) },
+  { match: /^\/api\/comments\/\{id\}/, values: (w) => ({ id: w.commentId }) },
   { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
   // Global user administration: B is not an administrator.
