@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import { annotationModule } from './modules/annotation/index.ts';
+import { annotationModule, annotationProjectExtension } from './modules/annotation/index.ts';
 import { filesModule } from './modules/files/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
@@ -22,6 +22,7 @@ import { registerHttpCache } from './platform/cache/http-cache.ts';
 import { createBlobStore } from './platform/files/index.ts';
 import type { App } from './platform/http/app-types.ts';
 import { registerErrorHandling } from './platform/http/error-handler.ts';
+import { registerLabelStudioErrors } from './platform/http/label-studio.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
@@ -73,6 +74,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  registerLabelStudioErrors(app);
   await registerOpenApi(app, version);
   registerMetrics(app, database.pool);
 
@@ -94,7 +96,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   systemRoutes(app, { database });
   const tenancy = tenancyModule(app, deps);
   identityModule(app, { ...deps, acceptInvitation: tenancy.acceptInvitation });
-  projectsModule(app, deps);
+  projectsModule(app, deps, [annotationProjectExtension()]);
   jobsModule(app, deps);
   webhooksModule(app, deps);
   await filesModule(app, deps);

@@ -23,6 +23,10 @@ export interface World {
   jobId: number;
   webhookId: number;
   taskId: number;
+  annotationId: number;
+  draftId: number;
+  predictionId: number;
+  commentId: number;
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
@@ -83,6 +87,17 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     project: projectId,
     data: { text: `${marker} task text` },
   });
+  const annotationId = await create(app, headers, `/api/tasks/${taskId}/annotations`, { result: [] });
+  const draftId = await create(app, headers, `/api/tasks/${taskId}/drafts`, { result: [] });
+  const predictionId = await create(app, headers, '/api/predictions', {
+    task: taskId,
+    result: [],
+    model_version: `${marker} model`,
+  });
+  const commentId = await create(app, headers, '/api/comments', {
+    annotation: annotationId,
+    text: `${marker} comment`,
+  });
   const body = await multipart([
     { name: `${marker}.csv`, bytes: `site,value\n${marker},1\n`, type: 'text/csv' },
   ]);
@@ -137,6 +152,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     jobId: job.id,
     webhookId,
     taskId,
+    annotationId,
+    draftId,
+    predictionId,
+    commentId,
     fileId: file.json().id,
     uploadId,
   };

@@ -90,12 +90,18 @@ export async function insertTasks(
       updated_at: new Date(),
     }))
     .where('project_id', '=', projectId)
-    .returning(sql<number>`next_inner_id - ${tasks.length}`.as('first'))
+    .returning([
+      sql<number>`next_inner_id - ${tasks.length}`.as('first'),
+      // New tasks get the project's overlap (tasks past a partial overlap cohort keep 1).
+      sql<number>`CASE WHEN overlap_cohort_percentage >= 100 THEN maximum_annotations ELSE 1 END`.as(
+        'overlap',
+      ),
+    ])
     .executeTakeFirstOrThrow();
   const { rows } = await sql<TaskRow>`
-    INSERT INTO tasks (organization_id, project_id, inner_id, data, meta, import_id, file_upload_id, updated_by)
+    INSERT INTO tasks (organization_id, project_id, inner_id, data, meta, import_id, file_upload_id, updated_by, overlap)
     SELECT ${organizationId}, ${projectId}, ${reserved.first} + t.ord - 1, t.value -> 'data', coalesce(t.value -> 'meta', '{}'::jsonb),
-           ${extra.importId ?? null}, ${extra.fileUploadId ?? null}, ${extra.userId}
+           ${extra.importId ?? null}, ${extra.fileUploadId ?? null}, ${extra.userId}, ${reserved.overlap}
     FROM jsonb_array_elements(${JSON.stringify(tasks)}::jsonb) WITH ORDINALITY AS t(value, ord)
     ORDER BY t.ord
     RETURNING *`.execute(tx);

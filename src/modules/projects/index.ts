@@ -4,14 +4,16 @@ import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { membersRoutes } from './members.routes.ts';
 import { createMembersService } from './members.service.ts';
+import type { ProjectExtension } from './projects.extensions.ts';
 import { projectsRoutes } from './projects.routes.ts';
 import { createProjectsService } from './projects.service.ts';
 
 export { readableProjects } from './projects.access.ts';
+export type { ProjectExtension } from './projects.extensions.ts';
 export { type ModuleName, moduleNames, Project, projectProperties } from './projects.schemas.ts';
 export type { ProjectOut } from './projects.service.ts';
 
-export function projectsModule(app: App, deps: Deps): void {
-  projectsRoutes(app, createProjectsService(deps));
+export function projectsModule(app: App, deps: Deps, extensions: readonly ProjectExtension[] = []): void {
+  projectsRoutes(app, createProjectsService(deps, extensions), extensions);
   membersRoutes(app, createMembersService(deps));
 }

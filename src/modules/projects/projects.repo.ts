@@ -238,3 +238,12 @@ export async function setModules(
     UPDATE project_modules SET enabled = false, updated_at = now()
     WHERE project_id = ${projectId} AND enabled AND module <> ALL(${wanted}::text[])`.execute(tx);
 }
+
+/** Enables one module (a create with that module's fields), keeping the others as they are. */
+export async function enableModule(tx: Tx, organizationId: number, projectId: number, module: ModuleName) {
+  await tx
+    .insertInto('project_modules')
+    .values({ organization_id: organizationId, project_id: projectId, module, enabled: true })
+    .onConflict((oc) => oc.columns(['project_id', 'module']).doUpdateSet({ enabled: true }))
+    .execute();
+}

@@ -4,20 +4,24 @@ import { actorOf } from '../../platform/auth/plugin.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { IdParams, Paged, pagedBody, pageOf } from '../../platform/http/common.schemas.ts';
 import { errors } from '../../platform/http/schemas.ts';
+import type { ProjectExtension } from './projects.extensions.ts';
 import {
-  CreateProjectBody,
+  extendedSchemas,
   LikeState,
   ModulesBody,
   ModulesState,
-  Project,
   ProjectListQuery,
-  UpdateProjectBody,
 } from './projects.schemas.ts';
 import type { ProjectsService } from './projects.service.ts';
 
 const tags = ['projects'];
 
-export function projectsRoutes(app: App, projects: ProjectsService): void {
+export function projectsRoutes(
+  app: App,
+  projects: ProjectsService,
+  extensions: readonly ProjectExtension[] = [],
+): void {
+  const { Project, CreateProjectBody, UpdateProjectBody } = extendedSchemas(extensions);
   app.post(
     '/api/projects',
     {

@@ -118,3 +118,22 @@ export const MemberPageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1 })),
   page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
+
+/** The Project, create and update schemas with the extensions' fields beside the core ones. */
+export function extendedSchemas(extensions: readonly { properties: object; input: object }[]) {
+  const props = Object.assign({}, ...extensions.map((e) => e.properties));
+  const input = Object.fromEntries(
+    extensions.flatMap((e) => Object.entries(e.input).map(([k, v]) => [k, Type.Optional(v)])),
+  );
+  return {
+    Project: Type.Object({ ...projectProperties, ...props }),
+    CreateProjectBody: Type.Object(
+      { ...CreateProjectBody.properties, ...input },
+      { additionalProperties: false },
+    ),
+    UpdateProjectBody: Type.Object(
+      { ...UpdateProjectBody.properties, ...input },
+      { additionalProperties: false },
+    ),
+  };
+}

@@ -11,8 +11,10 @@ import type { PageRequest } from '../../platform/http/common.schemas.ts';
 import { auditTrail, organizationWork, orgOf } from '../../platform/unit-of-work.ts';
 import { slugify } from '../tenancy/index.ts';
 import { insertMember } from './members.repo.ts';
+import { type ProjectExtension, splitInput } from './projects.extensions.ts';
 import {
   deleteProject,
+  enableModule,
   freeSlug,
   insertProject,
   type LoadedProject,
@@ -101,15 +103,29 @@ function baseSlug(title: string): string {
 
 export { orgOf };
 
-export function createProjectsService({ database, config }: Pick<Deps, 'database' | 'config'>) {
+export function createProjectsService(
+  { database, config }: Pick<Deps, 'database' | 'config'>,
+  extensions: readonly ProjectExtension[] = [],
+) {
   const options = { approvalRequired: config.APPROVAL_REQUIRED };
   const run = organizationWork(database);
   const record = auditTrail('project');
 
+  /** Each extension's fields of the projects, merged per id. */
+  async function extraFields(tx: Tx, ids: readonly number[]) {
+    const out = new Map<number, Record<string, unknown>>();
+    if (ids.length === 0) return out;
+    for (const ext of extensions) {
+      for (const [id, fields] of await ext.load(tx, ids)) out.set(id, { ...out.get(id), ...fields });
+    }
+    return out;
+  }
+
   async function view(tx: Tx, actor: Actor, id: number, role: string): Promise<ProjectOut> {
     const [row] = await loadProjects(tx, actor.userId, [id]);
     if (!row) throw new AppError('not_found', `project ${id} not found`);
-    return toProject(row, role);
+    const extra = await extraFields(tx, [id]);
+    return { ...toProject(row, role), ...extra.get(id) };
   }
 
   /** A team or workspace given for a project must be one the actor can see in this organization. */
@@ -130,7 +146,8 @@ export function createProjectsService({ database, config }: Pick<Deps, 'database
     }
   }
 
-  async function create(actor: Actor, input: ProjectInput): Promise<ProjectOut> {
+  async function create(actor: Actor, body: ProjectInput): Promise<ProjectOut> {
+    const { core: input, parts } = splitInput(body as ProjectInput & Record<string, unknown>, extensions);
     const title = cleanText('body', 'title', input.title, { trim: true });
     const description = cleanDescription(input.description) ?? null;
     return run(actor, async (tx, organizationId) => {
@@ -162,6 +179,10 @@ export function createProjectsService({ database, config }: Pick<Deps, 'database
         throw new AppError('conflict', 'could not find a free slug; try again or give one');
       });
       await insertMember(tx, organizationId, projectId, actor.userId, 'owner');
+      for (const [ext, part] of parts) {
+        await ext.create(tx, actor, projectId, part);
+        await enableModule(tx, organizationId, projectId, ext.module);
+      }
       await record(tx, actor, 'project.create', projectId, { title, slug });
       // A direct owner: no other way of holding a role is stronger.
       return view(tx, actor, projectId, 'owner');
@@ -173,12 +194,13 @@ export function createProjectsService({ database, config }: Pick<Deps, 'database
     return run(actor, async (tx, organizationId) => {
       const { count, ids } = await readableProjectsPage(tx, organizationId, actor.userId, filter, page);
       const rows = new Map((await loadProjects(tx, actor.userId, ids)).map((r) => [r.id, r]));
+      const extra = await extraFields(tx, ids);
       const roles = await effectiveRoles(tx, actor, 'project', ids);
       const results: ProjectOut[] = [];
       for (const id of ids) {
         const row = rows.get(id);
         const role = roles.get(id);
-        if (row && role) results.push(toProject(row, role));
+        if (row && role) results.push({ ...toProject(row, role), ...extra.get(id) });
       }
       return { count, results };
     });
@@ -191,7 +213,8 @@ export function createProjectsService({ database, config }: Pick<Deps, 'database
     });
   }
 
-  async function update(actor: Actor, id: number, input: ProjectUpdate): Promise<ProjectOut> {
+  async function update(actor: Actor, id: number, body: ProjectUpdate): Promise<ProjectOut> {
+    const { core: input, parts } = splitInput(body as ProjectUpdate & Record<string, unknown>, extensions);
     const patch: ProjectPatch = {
       title: input.title === undefined ? undefined : cleanText('body', 'title', input.title, { trim: true }),
       description: cleanDescription(input.description),
@@ -205,6 +228,7 @@ export function createProjectsService({ database, config }: Pick<Deps, 'database
       const roles = await authorize(tx, actor, 'project.update', [id]);
       await checkGroups(tx, actor, input.team_id, input.workspace_id);
       await writing(() => updateProject(tx, id, patch));
+      for (const [ext, part] of parts) await ext.update(tx, actor, id, part);
       if (input.team_id !== undefined) {
         // Attaching or detaching a team changes who holds a role here, so it is on record.
         await record(tx, actor, 'project.team_change', id, { team_id: input.team_id });

@@ -108,6 +108,26 @@ export const policy = {
     roles: ['owner', 'manager'],
     summary: 'create, import, change and delete tasks',
   },
+  'annotations.create': {
+    on: 'project',
+    roles: ['owner', 'manager', 'annotator'],
+    summary: 'label tasks (annotations, drafts, /next); change and delete your own annotations',
+  },
+  'annotations.review': {
+    on: 'project',
+    roles: ['owner', 'manager', 'reviewer'],
+    summary: "change and delete anyone's annotations, resolve comments",
+  },
+  'comments.create': {
+    on: 'project',
+    roles: ['owner', 'manager', 'annotator', 'reviewer'],
+    summary: 'comment on annotations; change and delete your own comments',
+  },
+  'predictions.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: 'create, change and delete predictions',
+  },
   'project.webhooks.manage': {
     on: 'project',
     roles: ['owner', 'manager'],
