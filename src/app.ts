@@ -87,6 +87,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   jobsModule(app, deps);
   webhooksModule(app, deps);
   await filesModule(app, deps);
-  annotationModule(app, deps);
+  await annotationModule(app, deps);
   return app;
 }

@@ -32,6 +32,16 @@ export const ConfigSchema = Type.Object({
     description: 'largest JSON body, bytes',
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  IMPORT_MAX_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 2 * 1024 ** 3,
+    description: 'largest task import (body, file or URL), bytes',
+  }),
+  IMPORT_INLINE_MAX_BYTES: Type.Integer({
+    minimum: 0,
+    default: 64 * 1024 ** 2,
+    description: 'imports larger than this run as a background job, bytes',
+  }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'external base URL' })),
   SECRET_KEY: Type.Optional(Type.String({ minLength: 32, description: 'signs tokens; >= 32 characters' })),
   SIGNUP: Type.Union([Type.Literal('open'), Type.Literal('invite'), Type.Literal('closed')], {
@@ -85,6 +95,8 @@ const expectedForms: Record<string, string> = {
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   BODY_LIMIT: 'an integer >= 1024 (bytes)',
   SHUTDOWN_TIMEOUT_MS: 'an integer >= 0 (milliseconds)',
+  IMPORT_MAX_BYTES: 'an integer >= 1024 (bytes)',
+  IMPORT_INLINE_MAX_BYTES: 'an integer >= 0 (bytes)',
   PUBLIC_URL: 'an http(s) URL',
   SECRET_KEY: 'a random string of at least 32 characters',
   SIGNUP: 'open, invite or closed',

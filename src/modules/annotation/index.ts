@@ -1,10 +1,37 @@
-// The annotation module (seed 003, Label Studio compatible). Built in slices: tasks first; the label config
-// parser (label-config/) and the export converters (export/) are pure code used by the endpoints to come.
+// The annotation module (seed 003, Label Studio compatible). Built in slices: tasks, imports (import.*) and
+// exports (export.*: the streaming converters in export/, the endpoints and snapshot jobs beside them); the
+// label config parser (label-config/) is pure code the endpoints use.
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import { exportRoutes } from './export.routes.ts';
+import { CONVERT_JOB, createExportService, EXPORT_JOB } from './export.service.ts';
+import { importRoutes } from './import.routes.ts';
+import { createImportService, IMPORT_JOB } from './import.service.ts';
 import { tasksRoutes } from './tasks.routes.ts';
 import { createTasksService } from './tasks.service.ts';
 
-export function annotationModule(app: App, deps: Deps): void {
+export async function annotationModule(app: App, deps: Deps): Promise<void> {
   tasksRoutes(app, createTasksService(deps));
+  const imports = createImportService(deps);
+  deps.jobs.define<{ import_id: number }>({
+    kind: IMPORT_JOB,
+    handler: (ctx) => imports.runJob(ctx),
+    retryLimit: 2,
+    expireInSeconds: 4 * 3600,
+  });
+  await importRoutes(app, imports, deps.config.IMPORT_MAX_BYTES);
+  const exports = createExportService(deps);
+  deps.jobs.define<{ export_id: number }>({
+    kind: EXPORT_JOB,
+    handler: (ctx) => exports.runExport(ctx),
+    retryLimit: 2,
+    expireInSeconds: 4 * 3600,
+  });
+  deps.jobs.define<{ conversion_id: number }>({
+    kind: CONVERT_JOB,
+    handler: (ctx) => exports.runConvert(ctx),
+    retryLimit: 2,
+    expireInSeconds: 4 * 3600,
+  });
+  exportRoutes(app, exports);
 }

@@ -100,6 +100,17 @@ export const policy = {
     roles: ['owner', 'manager'],
     summary: 'create, import, change and delete tasks',
   },
+  'tasks.import': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    creates: true,
+    summary: 'import tasks (JSON, files, URL), reimport file uploads',
+  },
+  'tasks.export': {
+    on: 'project',
+    roles: ['owner', 'manager', 'reviewer'],
+    summary: 'export tasks and annotations, create and download snapshot exports',
+  },
   'project.webhooks.manage': {
     on: 'project',
     roles: ['owner', 'manager'],
