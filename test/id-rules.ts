@@ -16,7 +16,10 @@ export const idRules: IdRule[] = [
     match: /^\/api\/organizations\/\{id\}/,
     values: (w) => ({ id: w.orgId, user_id: w.member.id, invitation_id: w.invitationId }),
   },
-  { match: /^\/api\/projects\/\{id\}/, values: (w) => ({ id: w.projectId, user_id: w.member.id }) },
+  {
+    match: /^\/api\/projects\/\{id\}/,
+    values: (w) => ({ id: w.projectId, user_id: w.member.id, import_id: w.importId, export_id: w.exportId }),
+  },
   { match: /^\/api\/teams\/\{id\}/, values: (w) => ({ id: w.teamId, user_id: w.member.id }) },
   { match: /^\/api\/workspaces\/\{id\}/, values: (w) => ({ id: w.workspaceId, user_id: w.member.id }) },
   { match: /^\/api\/api-keys\/\{id\}$/, values: (w) => ({ id: w.apiKeyId }) },

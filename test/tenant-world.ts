@@ -25,6 +25,8 @@ export interface World {
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
+  importId: number;
+  exportId: number;
 }
 
 async function create(
@@ -72,6 +74,19 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const webhookId = await create(app, headers, '/api/webhooks', {
     url: `https://${marker}.example.test/hook`,
   });
+  // A label config with a variable, so a random JSON list is not a valid import of the project.
+  if (projectId) {
+    await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
+      tx
+        .insertInto('annotation_settings')
+        .values({
+          organization_id: owner.orgId,
+          project_id: projectId,
+          label_config: '<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/></Choices></View>',
+        })
+        .execute(),
+    );
+  }
   const taskId = await create(app, headers, '/api/tasks', {
     project: projectId,
     data: { text: `${marker} task text` },
@@ -98,6 +113,19 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   });
   assert.equal(tus.statusCode, 201, tus.body);
   const uploadId = String(tus.headers.location).split('/').pop()!;
+  let importId = 0;
+  let exportId = 0;
+  if (app.hasRoute({ method: 'POST', url: '/api/projects/:id/import' })) {
+    const imported = await app.inject({
+      method: 'POST',
+      url: `/api/projects/${projectId}/import`,
+      headers,
+      payload: [{ text: `${marker} imported text` }],
+    });
+    assert.equal(imported.statusCode, 201, imported.body);
+    importId = imported.json().import;
+    exportId = await create(app, headers, `/api/projects/${projectId}/exports`, { title: `${marker} export` });
+  }
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
     tx
@@ -130,5 +158,7 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     taskId,
     fileId: file.json().id,
     uploadId,
+    importId,
+    exportId,
   };
 }

@@ -61,10 +61,11 @@ export async function addProjectMember(
 }
 
 /** Waits (bounded) until `check` returns a value. */
-export async function eventually<T>(check: () => Promise<T | null>, what: string): Promise<T> {
+// biome-ignore lint/suspicious/noExplicitAny: the answers are JSON bodies
+export async function eventually(check: () => Promise<any>, what: string): Promise<any> {
   for (let i = 0; i < 600; i++) {
     const v = await check();
-    if (v !== null) return v;
+    if (v !== null && v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);

@@ -40,6 +40,8 @@ export interface StageWriter {
   write(task: StagedTask): Promise<void>;
   /** Ends the COPY (or the last batch); rows are then in the staging table. */
   end(): Promise<void>;
+  /** Abandons a COPY under way (CopyFail), so the connection can roll back. */
+  abort(): Promise<void>;
 }
 
 const COLUMNS = 'ord, data, meta, annotations, predictions, file_upload_id';
@@ -74,6 +76,7 @@ function copyWriter(held: HeldScope): StageWriter {
   });
   let ord = 0;
   let buf = '';
+  let ended = false;
   const flush = async () => {
     if (failure) throw failure;
     const chunk = buf;
@@ -102,6 +105,15 @@ function copyWriter(held: HeldScope): StageWriter {
         stream.once('error', reject);
         stream.once('finish', () => resolve());
         stream.end();
+      });
+      ended = true;
+    },
+    async abort() {
+      if (ended || stream.destroyed) return;
+      ended = true;
+      await new Promise<void>((resolve) => {
+        stream.once('close', () => resolve());
+        stream.destroy(new Error('import abandoned'));
       });
     },
   };
@@ -138,6 +150,7 @@ function batchWriter(tx: Tx): StageWriter {
       if (batch.length >= 2000 || bytes >= 4 * 1024 * 1024) await flush();
     },
     end: flush,
+    abort: async () => {},
   };
 }
 

@@ -197,27 +197,29 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
     const started = performance.now();
     const held = await holdScope(database.pool, { ...who, requireMembership: false });
     let committed = false;
+    let writer: ReturnType<typeof stageWriter> | null = null;
     try {
       const { tx } = held;
       const cfg = await labelConfig(tx, row.project_id);
       const textKey = cfg && cfg.dataKeys.length === 1 ? cfg.dataKeys[0]! : 'text';
       const reader = createTaskReader(cfg);
       await createStage(tx);
-      const writer = stageWriter(database.kind, held);
+      writer = stageWriter(database.kind, held);
       let sinceProgress = 0;
+      const w = writer;
       for (const source of sources) {
         const values: AsyncIterable<unknown> =
           source.rest ?? readSource(await source.open(), source.format, textKey);
-        for (const value of source.prefix ?? []) await writer.write(reader.read(value, source.fileUploadId));
+        for (const value of source.prefix ?? []) await w.write(reader.read(value, source.fileUploadId));
         for await (const value of values) {
-          await writer.write(reader.read(value, source.fileUploadId));
+          await w.write(reader.read(value, source.fileUploadId));
           if (onTasks && ++sinceProgress >= 50_000) {
             sinceProgress = 0;
             await onTasks(reader.totals.tasks);
           }
         }
       }
-      await writer.end();
+      await w.end();
       const totals = reader.totals;
       if (totals.tasks === 0) throw new AppError('validation_failed', 'no tasks found in the import', {
         detail: 'Validation error',
@@ -266,7 +268,10 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
       committed = true;
       return { ...summaryOf(updated), ...(row.return_task_ids && taskIds ? { task_ids: taskIds } : {}) };
     } catch (err) {
-      if (!committed) await held.end(false);
+      if (!committed) {
+        await writer?.abort().catch(() => {});
+        await held.end(false);
+      }
       throw translate(err);
     }
   }
