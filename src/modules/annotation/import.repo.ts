@@ -186,26 +186,40 @@ export async function commitStage(
     .returning([sql<number>`next_inner_id - ${n}`.as('first'), 'maximum_annotations'])
     .executeTakeFirstOrThrow();
   const first = reserved.first - 1;
-  const { rows } = await sql<{ labeled: number; annotated: number }>`
-    WITH s AS (
-      SELECT id, ord, data, meta, file_upload_id,
-        coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
-                  WHERE a ->> 'was_cancelled' = 'false'), 0)::int AS n_ok,
-        coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
-                  WHERE a ->> 'was_cancelled' = 'true'), 0)::int AS n_cancelled,
-        coalesce(jsonb_array_length(predictions), 0) AS n_pred
-      FROM import_stage
-    ), ins AS (
-      INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, import_id, file_upload_id, updated_by,
-                         total_annotations, cancelled_annotations, total_predictions, is_labeled)
-      SELECT id, ${org}, ${projectId}, ${first} + ord, data, meta, ${importId}, file_upload_id, ${userId},
-             n_ok, n_cancelled, n_pred, n_ok >= ${reserved.maximum_annotations}
-      FROM s ORDER BY ord
-      RETURNING is_labeled, total_annotations
-    )
-    SELECT count(*) FILTER (WHERE is_labeled)::int AS labeled,
-           count(*) FILTER (WHERE total_annotations > 0)::int AS annotated
-    FROM ins`.execute(tx);
+  // Imported tasks carry no import_id or updated_by (Label Studio leaves updated_by empty too): each would be
+  // a foreign-key check per row, which at a million rows costs more than the insert itself. The import
+  // record keeps the counts and the file uploads; tasks point at their file upload.
+  let labeled = 0;
+  let annotated = 0;
+  if (totals.annotations + totals.cancelled === 0) {
+    await sql`
+      INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id, total_predictions)
+      SELECT id, ${org}, ${projectId}, ${first} + ord, data, meta, file_upload_id, coalesce(jsonb_array_length(predictions), 0)
+      FROM import_stage`.execute(tx);
+  } else {
+    const { rows } = await sql<{ labeled: number; annotated: number }>`
+      WITH s AS (
+        SELECT id, ord, data, meta, file_upload_id,
+          coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
+                    WHERE a ->> 'was_cancelled' = 'false'), 0)::int AS n_ok,
+          coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
+                    WHERE a ->> 'was_cancelled' = 'true'), 0)::int AS n_cancelled,
+          coalesce(jsonb_array_length(predictions), 0) AS n_pred
+        FROM import_stage
+      ), ins AS (
+        INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id,
+                           total_annotations, cancelled_annotations, total_predictions, is_labeled)
+        SELECT id, ${org}, ${projectId}, ${first} + ord, data, meta, file_upload_id,
+               n_ok, n_cancelled, n_pred, n_ok >= ${reserved.maximum_annotations}
+        FROM s
+        RETURNING is_labeled, total_annotations
+      )
+      SELECT count(*) FILTER (WHERE is_labeled)::int AS labeled,
+             count(*) FILTER (WHERE total_annotations > 0)::int AS annotated
+      FROM ins`.execute(tx);
+    labeled = rows[0]!.labeled;
+    annotated = rows[0]!.annotated;
+  }
   if (totals.annotations + totals.cancelled > 0) {
     await sql`
       INSERT INTO annotations (organization_id, project_id, task_id, result, result_count, was_cancelled,
@@ -214,18 +228,15 @@ export async function commitStage(
              (x.a ->> 'was_cancelled')::boolean, (x.a ->> 'ground_truth')::boolean,
              (x.a ->> 'lead_time')::double precision, ${userId}, ${userId}, ${importId}
       FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.annotations) WITH ORDINALITY AS x(a, k)
-      WHERE s.annotations IS NOT NULL
-      ORDER BY s.ord, x.k`.execute(tx);
+      WHERE s.annotations IS NOT NULL`.execute(tx);
   }
   if (totals.predictions > 0) {
     await sql`
       INSERT INTO predictions (organization_id, project_id, task_id, result, score, model_version)
       SELECT ${org}, ${projectId}, s.id, x.p -> 'result', (x.p ->> 'score')::double precision, x.p ->> 'model_version'
       FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.predictions) WITH ORDINALITY AS x(p, k)
-      WHERE s.predictions IS NOT NULL
-      ORDER BY s.ord, x.k`.execute(tx);
+      WHERE s.predictions IS NOT NULL`.execute(tx);
   }
-  const { labeled, annotated } = rows[0]!;
   await tx
     .updateTable('annotation_settings')
     .set((eb) => ({
