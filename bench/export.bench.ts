@@ -46,7 +46,11 @@ async function fill(owner: pg.Client, project: number, n: number) {
   );
 }
 
-async function download(base: string, url: string, headers: Record<string, string>): Promise<{ bytes: number; seconds: number }> {
+async function download(
+  base: string,
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ bytes: number; seconds: number }> {
   const t0 = performance.now();
   const bytes = await new Promise<number>((resolve, reject) => {
     http
@@ -90,16 +94,21 @@ try {
   await fill(owner, small, SMALL);
   await owner.query('VACUUM ANALYZE tasks');
   await owner.query('VACUUM ANALYZE annotations');
-  console.log(`setup: ${TASKS} + ${SMALL} tasks with an annotation each in ${((performance.now() - f0) / 1000).toFixed(0)} s`);
+  console.log(
+    `setup: ${TASKS} + ${SMALL} tasks with an annotation each in ${((performance.now() - f0) / 1000).toFixed(0)} s`,
+  );
 
   // Memory at a tenth of the size, on a fresh server.
-  for (const type of ['JSON', 'COCO']) await download(server.url, `/api/projects/${small}/export?exportType=${type}`, headers);
+  for (const type of ['JSON', 'COCO'])
+    await download(server.url, `/api/projects/${small}/export?exportType=${type}`, headers);
   const smallRss = server.peakRssMb();
   await server.stop();
   server = await serve(database.url);
 
   const base = await copyOut(owner, big);
-  console.log(`export.copy_to_stdout: ${Math.round(TASKS / base.seconds)} tasks/s (${base.seconds.toFixed(1)} s, ${(base.bytes / 1024 ** 2).toFixed(0)} MB, baseline)`);
+  console.log(
+    `export.copy_to_stdout: ${Math.round(TASKS / base.seconds)} tasks/s (${base.seconds.toFixed(1)} s, ${(base.bytes / 1024 ** 2).toFixed(0)} MB, baseline)`,
+  );
   for (const type of ['JSON', 'COCO']) {
     const r = await download(server.url, `/api/projects/${big}/export?exportType=${type}`, headers);
     console.log(
@@ -109,7 +118,9 @@ try {
   }
   const bigRss = server.peakRssMb();
   console.log(`export.peak_rss_100k: ${smallRss.toFixed(0)} MB (baseline)`);
-  console.log(`export.peak_rss_1m: ${bigRss.toFixed(0)} MB (${(bigRss / smallRss).toFixed(2)}x vs 100k; target <= 1.2)`);
+  console.log(
+    `export.peak_rss_1m: ${bigRss.toFixed(0)} MB (${(bigRss / smallRss).toFixed(2)}x vs 100k; target <= 1.2)`,
+  );
   await owner.end();
 } finally {
   await server.stop();

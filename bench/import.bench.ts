@@ -39,7 +39,11 @@ function post(base: string, url: string, headers: Record<string, string>, file: 
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = http.request(new URL(url, base), {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': String(statSync(file).size) },
+      headers: {
+        ...headers,
+        'content-type': 'application/json',
+        'content-length': String(statSync(file).size),
+      },
     });
     req.on('error', reject);
     req.on('response', (res) => {
@@ -81,16 +85,23 @@ try {
   let summary = JSON.parse(res.body) as Record<string, unknown>;
   if (res.status === 202) {
     for (;;) {
-      const job = (await (await fetch(`${server.url}${summary.job_url}`, { headers })).json()) as Record<string, unknown>;
+      const job = (await (await fetch(`${server.url}${summary.job_url}`, { headers })).json()) as Record<
+        string,
+        unknown
+      >;
       if (job.state === 'failed') throw new Error(`import job failed: ${job.error}`);
       if (job.state === 'succeeded') break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    summary = (await (await fetch(`${server.url}${summary.url}`, { headers })).json()) as Record<string, unknown>;
+    summary = (await (await fetch(`${server.url}${summary.url}`, { headers })).json()) as Record<
+      string,
+      unknown
+    >;
   }
   const importSeconds = (performance.now() - t0) / 1000;
   const { rows } = await owner.query('SELECT count(*)::int AS n FROM tasks WHERE project_id = $1', [project]);
-  if (rows[0].n !== TASKS || summary.task_count !== TASKS) throw new Error(`imported ${rows[0].n} of ${TASKS}`);
+  if (rows[0].n !== TASKS || summary.task_count !== TASKS)
+    throw new Error(`imported ${rows[0].n} of ${TASKS}`);
   // The floor of any write path into the real table: the same rows moved set-based from the bare table into
   // tasks (its indexes and foreign key, without RLS or parsing), as the owner, into a second project.
   const floorProject = await createProject(server.url, headers, 'import bench floor');

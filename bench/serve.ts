@@ -76,7 +76,11 @@ export async function signUpOn(base: string): Promise<Record<string, string>> {
   return { authorization: `Token ${((await key.json()) as { key: string }).key}` };
 }
 
-export async function createProject(base: string, headers: Record<string, string>, title: string): Promise<number> {
+export async function createProject(
+  base: string,
+  headers: Record<string, string>,
+  title: string,
+): Promise<number> {
   const res = await fetch(`${base}/api/projects`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -96,6 +100,12 @@ export function taskData(i: number) {
     image: `s3://survey-bucket/site-${i % 211}/2026-11-${String((i % 28) + 1).padStart(2, '0')}/DJI_${String(i).padStart(7, '0')}.JPG`,
     site: `site-${i % 211}`,
     captured_at: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
-    meta: { camera: 'FC6310', altitude_m: 40 + (i % 60), heading: i % 360, gsd_cm: 1.2, tags: ['facade', `zone-${i % 9}`] },
+    meta: {
+      camera: 'FC6310',
+      altitude_m: 40 + (i % 60),
+      heading: i % 360,
+      gsd_cm: 1.2,
+      tags: ['facade', `zone-${i % 9}`],
+    },
   };
 }

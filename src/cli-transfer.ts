@@ -30,7 +30,10 @@ export function progressBar(label: string, total: number | null, out: NodeJS.Wri
         last = now;
         const width = 30;
         const filled = pct === null ? 0 : Math.round((pct / 100) * width);
-        const bar = pct === null ? '' : `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(pct).padStart(3)}% `;
+        const bar =
+          pct === null
+            ? ''
+            : `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(pct).padStart(3)}% `;
         const size = `${(done / MB).toFixed(1)}${total ? `/${(total / MB).toFixed(1)}` : ''} MB`;
         out.write(`\r${label} ${bar}${size} ${note}`.padEnd(80));
       } else {
@@ -74,7 +77,9 @@ async function readBody(res: http.IncomingMessage): Promise<string> {
 async function getJson(remote: Remote, url: string): Promise<Record<string, unknown>> {
   const req = request(remote, 'GET', url);
   req.end();
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject));
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    req.on('response', resolve).on('error', reject),
+  );
   const text = await readBody(res);
   if ((res.statusCode ?? 0) >= 400) throw new TransferError(`GET ${url}: ${res.statusCode} ${text}`);
   return JSON.parse(text);
@@ -90,7 +95,11 @@ function failure(status: number, text: string): TransferError {
 }
 
 /** Uploads `file` to the project's import endpoint (JSON as the body, other formats as multipart). */
-export async function importFile(remote: Remote, project: number, file: string): Promise<Record<string, unknown>> {
+export async function importFile(
+  remote: Remote,
+  project: number,
+  file: string,
+): Promise<Record<string, unknown>> {
   const { size } = await stat(file);
   const bar = progressBar(`importing ${path.basename(file)}`, size);
   const isJson = path.extname(file).toLowerCase() === '.json';
@@ -104,7 +113,9 @@ export async function importFile(remote: Remote, project: number, file: string):
         'content-length': String(Buffer.byteLength(head) + size + Buffer.byteLength(tail)),
       };
   const req = request(remote, 'POST', `/api/projects/${project}/import`, headers);
-  const answer = new Promise<http.IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject));
+  const answer = new Promise<http.IncomingMessage>((resolve, reject) =>
+    req.on('response', resolve).on('error', reject),
+  );
   const body = isJson
     ? createReadStream(file)
     : Readable.from(
@@ -114,7 +125,11 @@ export async function importFile(remote: Remote, project: number, file: string):
           yield Buffer.from(tail);
         })(),
       );
-  await pipeline(body, counter((n) => bar.update(Math.min(n, size), 'sent')), req);
+  await pipeline(
+    body,
+    counter((n) => bar.update(Math.min(n, size), 'sent')),
+    req,
+  );
   const res = await answer;
   const text = await readBody(res);
   if ((res.statusCode ?? 0) >= 400) throw failure(res.statusCode ?? 0, text);
@@ -130,7 +145,9 @@ export async function importFile(remote: Remote, project: number, file: string):
     }
     summary = await getJson(remote, String(summary.url));
   }
-  bar.done(`imported ${summary.task_count} tasks (${summary.annotation_count} annotations, ${summary.prediction_count} predictions)`);
+  bar.done(
+    `imported ${summary.task_count} tasks (${summary.annotation_count} annotations, ${summary.prediction_count} predictions)`,
+  );
   return summary;
 }
 
@@ -148,7 +165,9 @@ export async function exportFile(
     `/api/projects/${project}/export?exportType=${encodeURIComponent(format)}&download_all_tasks=${all}`,
   );
   req.end();
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject));
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    req.on('response', resolve).on('error', reject),
+  );
   if ((res.statusCode ?? 0) >= 400) throw failure(res.statusCode ?? 0, await readBody(res));
   const bar = progressBar(`exporting ${format}`, null);
   const partial = `${out}.part`;

@@ -1,5 +1,6 @@
 // The `groundtruth` command for admin work. Reads the same environment as the server.
 import { parseArgs } from 'node:util';
+import { exportFile, importFile, type Remote, TransferError } from './cli-transfer.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import {
@@ -9,7 +10,6 @@ import {
   migrationStatus,
   pendingMigrations,
 } from './db/migrate.ts';
-import { exportFile, importFile, type Remote, TransferError } from './cli-transfer.ts';
 import { StartupError } from './platform/errors.ts';
 
 const usage = `usage: groundtruth <command>
@@ -73,7 +73,8 @@ function remoteOf(values: { server?: string; token?: string }): Remote {
 
 function projectArg(raw: string | undefined): number {
   const n = Number(raw);
-  if (!raw || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`the project must be a project id\n\n${usage}`);
+  if (!raw || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`the project must be a project id\n\n${usage}`);
   return n;
 }
 
@@ -134,7 +135,13 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'export': {
       if (!values.out) throw new UsageError(`export needs --out <path>\n\n${usage}`);
-      await exportFile(remoteOf(values), projectArg(rest[0]), values.format ?? 'JSON', values.out, values.all ?? false);
+      await exportFile(
+        remoteOf(values),
+        projectArg(rest[0]),
+        values.format ?? 'JSON',
+        values.out,
+        values.all ?? false,
+      );
       return;
     }
     default:
@@ -143,7 +150,9 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  const known = [ConfigError, StartupError, MigrationError, UsageError, TransferError].some((k) => err instanceof k);
+  const known = [ConfigError, StartupError, MigrationError, UsageError, TransferError].some(
+    (k) => err instanceof k,
+  );
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`groundtruth: ${known ? message : `unexpected failure: ${message}`}\n`);
   process.exit(err instanceof UsageError ? 2 : 1);

@@ -82,7 +82,8 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
         .values({
           organization_id: owner.orgId,
           project_id: projectId,
-          label_config: '<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/></Choices></View>',
+          label_config:
+            '<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/></Choices></View>',
         })
         .execute(),
     );
@@ -124,7 +125,9 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     });
     assert.equal(imported.statusCode, 201, imported.body);
     importId = imported.json().import;
-    exportId = await create(app, headers, `/api/projects/${projectId}/exports`, { title: `${marker} export` });
+    exportId = await create(app, headers, `/api/projects/${projectId}/exports`, {
+      title: `${marker} export`,
+    });
   }
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>

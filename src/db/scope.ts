@@ -82,7 +82,8 @@ export async function holdScope(pool: Pool, scope: Scope): Promise<HeldScope> {
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     client.release();
-    if ((err as { code?: string }).code === NOT_A_MEMBER) throw new AppError('not_found', 'organization not found');
+    if ((err as { code?: string }).code === NOT_A_MEMBER)
+      throw new AppError('not_found', 'organization not found');
     throw err;
   }
   // Kysely "releases" its connection after each query; this one stays with the caller until end().

@@ -99,7 +99,11 @@ function toExportTask(r: Row): ExportTask {
  * Yields the tasks one by one from a cursor on `held` (whose transaction the caller ends). Stopping early
  * (a client that went away) closes the cursor with the transaction.
  */
-export async function* exportTasks(held: HeldScope, filter: TaskFilter, onBatch?: (n: number) => void): AsyncGenerator<ExportTask> {
+export async function* exportTasks(
+  held: HeldScope,
+  filter: TaskFilter,
+  onBatch?: (n: number) => void,
+): AsyncGenerator<ExportTask> {
   await sql.raw(`DECLARE export_tasks NO SCROLL CURSOR FOR ${exportQuery(filter)}`).execute(held.tx);
   let seen = 0;
   for (;;) {

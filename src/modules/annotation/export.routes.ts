@@ -131,7 +131,12 @@ export function exportRoutes(app: App, exports: ExportService): void {
       reply
         .status(201)
         .send(
-          await exports.convert(actorOf(request), request.params.id, request.params.export_id, request.body.export_type),
+          await exports.convert(
+            actorOf(request),
+            request.params.id,
+            request.params.export_id,
+            request.body.export_type,
+          ),
         ),
   );
 
@@ -140,7 +145,8 @@ export function exportRoutes(app: App, exports: ExportService): void {
     {
       schema: {
         tags,
-        summary: "A snapshot's file (JSON, or a format it was converted to; 404 until that conversion exists)",
+        summary:
+          "A snapshot's file (JSON, or a format it was converted to; 404 until that conversion exists)",
         params: SnapshotParams,
         querystring: DownloadQuery,
         response: { 200: File, ...errors(400, 401, 403, 404) },

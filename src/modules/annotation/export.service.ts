@@ -18,7 +18,12 @@ import { EXPORT_CONVERTERS, type ExportContext, type ExportTask } from './export
 import { exportTasks, type TaskFilter } from './export.repo.ts';
 import { jsonValues } from './import.parse.ts';
 import { projectConfig } from './import.repo.ts';
-import { exportCategories, type LabelConfig, LabelConfigError, parseLabelConfig } from './label-config/index.ts';
+import {
+  exportCategories,
+  type LabelConfig,
+  LabelConfigError,
+  parseLabelConfig,
+} from './label-config/index.ts';
 
 export const EXPORT_JOB = 'annotation.export';
 export const CONVERT_JOB = 'annotation.export.convert';
@@ -47,7 +52,10 @@ export function exportContext(config: LabelConfig | null): ExportContext {
 
 function converterOf(type: string) {
   if (type === 'CONLL2003')
-    throw new AppError('bad_request', 'CONLL2003 export is not supported yet (JSON, JSON_MIN, CSV, TSV, COCO, YOLO, VOC are)');
+    throw new AppError(
+      'bad_request',
+      'CONLL2003 export is not supported yet (JSON, JSON_MIN, CSV, TSV, COCO, YOLO, VOC are)',
+    );
   const c = EXPORT_CONVERTERS[type as keyof typeof EXPORT_CONVERTERS];
   if (!c) throw new AppError('bad_request', `unknown export type ${type}`);
   return c;
@@ -103,7 +111,11 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
    * The tasks of `filter` from a cursor, with the project's export context. The unit of work stays open
    * until the tasks have all been read or the reader stops.
    */
-  async function openTasks(who: { organizationId: number; userId: number | null }, filter: TaskFilter, onBatch?: (n: number) => void) {
+  async function openTasks(
+    who: { organizationId: number; userId: number | null },
+    filter: TaskFilter,
+    onBatch?: (n: number) => void,
+  ) {
     const held = await holdScope(database.pool, { ...who, requireMembership: false });
     let ctx: ExportContext;
     try {
@@ -144,7 +156,9 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
     /** The easy export: a stream of the chosen format, read from the database while the client reads it. */
     async stream(actor: Actor, projectId: number, type: string, options: { all: boolean; ids?: number[] }) {
       const converter = converterOf(type);
-      await inScope(database.db, scope(actor), (tx) => authorize(tx, actor, 'tasks.export', [projectId], access));
+      await inScope(database.db, scope(actor), (tx) =>
+        authorize(tx, actor, 'tasks.export', [projectId], access),
+      );
       const { ctx, tasks } = await openTasks(
         { organizationId: actor.organizationId!, userId: actor.userId },
         { projectId, onlyAnnotated: !options.all, ...(options.ids && { ids: options.ids }) },
@@ -154,7 +168,9 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
         stream = converter.convert(tasks, ctx);
       } catch (err) {
         await tasks.return(undefined);
-        throw err instanceof Error && !(err instanceof AppError) ? new AppError('bad_request', err.message) : err;
+        throw err instanceof Error && !(err instanceof AppError)
+          ? new AppError('bad_request', err.message)
+          : err;
       }
       return { stream, contentType: converter.contentType, extension: converter.extension };
     },
@@ -213,8 +229,16 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
           .limit(page.pageSize)
           .offset((page.page - 1) * page.pageSize)
           .execute();
-        const conversions = await conversionsOf(tx, rows.map((r) => r.id));
-        return rows.map((r) => toExport(r, conversions.filter((c) => c.export_id === r.id)));
+        const conversions = await conversionsOf(
+          tx,
+          rows.map((r) => r.id),
+        );
+        return rows.map((r) =>
+          toExport(
+            r,
+            conversions.filter((c) => c.export_id === r.id),
+          ),
+        );
       });
     },
 
@@ -241,14 +265,16 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
       return inScope(database.db, scope(actor), async (tx) => {
         await authorize(tx, actor, 'tasks.export', [projectId], access);
         const row = await getRow(tx, projectId, exportId);
-        if (row.status !== 'completed') throw new AppError('conflict', `export ${exportId} is not finished yet`);
+        if (row.status !== 'completed')
+          throw new AppError('conflict', `export ${exportId} is not finished yet`);
         const existing = await tx
           .selectFrom('export_conversions')
           .selectAll()
           .where('export_id', '=', exportId)
           .where('export_type', '=', type)
           .executeTakeFirst();
-        if (existing && existing.status !== 'failed') return { export_type: type, converted_format: existing.id };
+        if (existing && existing.status !== 'failed')
+          return { export_type: type, converted_format: existing.id };
         const conv =
           existing ??
           (await tx
@@ -256,7 +282,11 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
             .values({ organization_id: actor.organizationId!, export_id: exportId, export_type: type })
             .returningAll()
             .executeTakeFirstOrThrow());
-        await tx.updateTable('export_conversions').set({ status: 'created', error: null }).where('id', '=', conv.id).execute();
+        await tx
+          .updateTable('export_conversions')
+          .set({ status: 'created', error: null })
+          .where('id', '=', conv.id)
+          .execute();
         await jobs.enqueue(tx, CONVERT_JOB, {
           organizationId: actor.organizationId!,
           userId: actor.userId,
@@ -285,18 +315,26 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
           .where('export_id', '=', exportId)
           .where('export_type', '=', type)
           .executeTakeFirst();
-        if (!conv || conv.status !== 'completed' || !conv.storage_key)
+        if (conv?.status !== 'completed' || !conv.storage_key)
           throw new AppError('not_found', `export ${exportId} has no finished ${type} conversion`);
         return conv.storage_key;
       });
-      return { stream: await blobs.get(key), contentType: converter.contentType, extension: converter.extension };
+      return {
+        stream: await blobs.get(key),
+        contentType: converter.contentType,
+        extension: converter.extension,
+      };
     },
 
     /** Writes a snapshot's JSON into the blob store. Safe to run again: a finished export is left alone. */
     async runExport(job: JobContext<{ export_id: number }>) {
       const who = { organizationId: job.organizationId, userId: job.userId };
       const row = await inScope(database.db, who, async (tx) => {
-        const r = await tx.selectFrom('exports').selectAll().where('id', '=', job.payload.export_id).executeTakeFirst();
+        const r = await tx
+          .selectFrom('exports')
+          .selectAll()
+          .where('id', '=', job.payload.export_id)
+          .executeTakeFirst();
         if (!r || r.status === 'completed') return null;
         await tx.updateTable('exports').set({ status: 'in_progress' }).where('id', '=', r.id).execute();
         return r;
@@ -330,7 +368,11 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
         return { task_number: count };
       } catch (err) {
         await inScope(database.db, who, (tx) =>
-          tx.updateTable('exports').set({ status: 'failed', error: (err as Error).message.slice(0, 2000) }).where('id', '=', row.id).execute(),
+          tx
+            .updateTable('exports')
+            .set({ status: 'failed', error: (err as Error).message.slice(0, 2000) })
+            .where('id', '=', row.id)
+            .execute(),
         ).catch(() => {});
         throw err;
       }
@@ -346,8 +388,16 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
           .where('id', '=', job.payload.conversion_id)
           .executeTakeFirst();
         if (!conv || conv.status === 'completed') return null;
-        const snapshot = await tx.selectFrom('exports').selectAll().where('id', '=', conv.export_id).executeTakeFirstOrThrow();
-        await tx.updateTable('export_conversions').set({ status: 'in_progress' }).where('id', '=', conv.id).execute();
+        const snapshot = await tx
+          .selectFrom('exports')
+          .selectAll()
+          .where('id', '=', conv.export_id)
+          .executeTakeFirstOrThrow();
+        await tx
+          .updateTable('export_conversions')
+          .set({ status: 'in_progress' })
+          .where('id', '=', conv.id)
+          .execute();
         return { conv, snapshot, ctx: exportContext(await labelConfig(tx, snapshot.project_id)) };
       });
       if (!found) return { skipped: true };

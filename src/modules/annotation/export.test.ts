@@ -58,7 +58,10 @@ forEachDatabase('task export', (ctx) => {
   test('JSON: annotated tasks by default, all with download_all_tasks, some with ids', async () => {
     const res = await get(`/api/projects/${project}/export?exportType=JSON`);
     assert.equal(res.statusCode, 200, res.body);
-    assert.match(String(res.headers['content-disposition']), /attachment; filename="project-\d+-at-.*\.json"/);
+    assert.match(
+      String(res.headers['content-disposition']),
+      /attachment; filename="project-\d+-at-.*\.json"/,
+    );
     const tasks = res.json();
     assert.deepEqual(
       tasks.map((t: { id: number }) => t.id),
@@ -70,7 +73,9 @@ forEachDatabase('task export', (ctx) => {
     assert.deepEqual([tasks[0].predictions, tasks[0].drafts, tasks[0].project], [[], [], project]);
     const all = (await get(`/api/projects/${project}/export?download_all_tasks=true`)).json();
     assert.equal(all.length, 3);
-    const some = (await get(`/api/projects/${project}/export?download_all_tasks=true&ids=${ids[2]}&ids=${ids[0]}`)).json();
+    const some = (
+      await get(`/api/projects/${project}/export?download_all_tasks=true&ids=${ids[2]}&ids=${ids[0]}`)
+    ).json();
     assert.deepEqual(
       some.map((t: { id: number }) => t.id),
       [ids[0], ids[2]],
@@ -94,10 +99,13 @@ forEachDatabase('task export', (ctx) => {
     const coco = await get(`/api/projects/${project}/export?exportType=COCO`);
     assert.equal(coco.statusCode, 200, coco.body);
     const result = JSON.parse(unzipText(coco.rawPayload).get('result.json')!);
-    assert.deepEqual(result.categories.map((c: { id: number; name: string }) => [c.id, c.name]), [
-      [0, 'Airplane'],
-      [1, 'Car'],
-    ]);
+    assert.deepEqual(
+      result.categories.map((c: { id: number; name: string }) => [c.id, c.name]),
+      [
+        [0, 'Airplane'],
+        [1, 'Car'],
+      ],
+    );
     assert.equal(result.images.length, 2);
     const px = (r: (typeof boxes)[number]) => [
       (r.value.x * W) / 100,
@@ -105,13 +113,18 @@ forEachDatabase('task export', (ctx) => {
       (r.value.width * W) / 100,
       (r.value.height * H) / 100,
     ];
-    const got = result.annotations.map((a: { bbox: number[]; category_id: number }) => [a.category_id, a.bbox]);
+    const got = result.annotations.map((a: { bbox: number[]; category_id: number }) => [
+      a.category_id,
+      a.bbox,
+    ]);
     assert.deepEqual(got, [
       [1, px(boxes[0]!)],
       [0, px(boxes[1]!)],
     ]);
 
-    const yolo = unzipText((await get(`/api/projects/${project}/export?exportType=YOLO&download_all_tasks=true`)).rawPayload);
+    const yolo = unzipText(
+      (await get(`/api/projects/${project}/export?exportType=YOLO&download_all_tasks=true`)).rawPayload,
+    );
     const line = (r: (typeof boxes)[number], cls: number) => {
       const { x, y, width, height } = r.value;
       return `${cls} ${[(x + width / 2) / 100, (y + height / 2) / 100, width / 100, height / 100].join(' ')}\n`;
@@ -177,7 +190,11 @@ forEachDatabase('task export', (ctx) => {
     const result = JSON.parse(unzipText(zip.rawPayload).get('result.json')!);
     assert.equal(result.annotations.length, 2);
 
-    const del = await app.inject({ method: 'DELETE', url: `/api/projects/${project}/exports/${id}`, headers: owner.headers });
+    const del = await app.inject({
+      method: 'DELETE',
+      url: `/api/projects/${project}/exports/${id}`,
+      headers: owner.headers,
+    });
     assert.equal(del.statusCode, 204);
     assert.equal((await get(`/api/projects/${project}/exports/${id}`)).statusCode, 404);
   });

@@ -1,9 +1,9 @@
 // Helpers for the import and export tests: projects with a label config, members with a project role.
 import assert from 'node:assert/strict';
+import type { Person } from '../../../test/http-factories.ts';
 import type { Database } from '../../db/database.ts';
 import { inScope } from '../../db/scope.ts';
 import type { App } from '../../platform/http/app-types.ts';
-import type { Person } from '../../../test/http-factories.ts';
 
 export const IMAGE_CONFIG = `<View>
   <Image name="image" value="$image"/>

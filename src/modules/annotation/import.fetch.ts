@@ -22,16 +22,20 @@ export function fetchImportUrl(url: string, allowPrivate: boolean): Promise<Fetc
   const u = new URL(url);
   const client = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.get(u, { lookup: guardedLookup(allowPrivate) as never, timeout: TIMEOUT_MS }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status >= 300) {
-        res.resume();
-        reject(new AppError('bad_request', `fetching the url answered HTTP ${status}`));
-        return;
-      }
-      const base = path.posix.basename(decodeURIComponent(u.pathname)) || 'import';
-      resolve({ stream: res, name: base, contentType: res.headers['content-type'] ?? null });
-    });
+    const req = client.get(
+      u,
+      { lookup: guardedLookup(allowPrivate) as never, timeout: TIMEOUT_MS },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          res.resume();
+          reject(new AppError('bad_request', `fetching the url answered HTTP ${status}`));
+          return;
+        }
+        const base = path.posix.basename(decodeURIComponent(u.pathname)) || 'import';
+        resolve({ stream: res, name: base, contentType: res.headers['content-type'] ?? null });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (err: NodeJS.ErrnoException) => {
       reject(

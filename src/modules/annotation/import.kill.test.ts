@@ -12,12 +12,18 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { createPostgresDatabase, dropPostgresDatabase, kinds } from '../../../test/harness.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked field by field
+type Json = Record<string, any>;
+
 const mainTs = path.join(import.meta.dirname, '..', '..', 'main.ts');
 const TASKS = Number(process.env.KILL_TEST_TASKS ?? 200_000);
 
 function task(i: number): string {
   return JSON.stringify({
-    data: { image: `https://cdn.example.test/site-${i % 97}/frame-${i}.jpg`, meta: { camera: `c${i % 7}`, seq: i } },
+    data: {
+      image: `https://cdn.example.test/site-${i % 97}/frame-${i}.jpg`,
+      meta: { camera: `c${i % 7}`, seq: i },
+    },
   });
 }
 
@@ -68,17 +74,29 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   throw new Error(`server did not start: ${err}`);
 }
 
-async function call(base: string, method: string, url: string, headers: Record<string, string>, payload?: unknown) {
+async function call(
+  base: string,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  payload?: unknown,
+) {
   const res = await fetch(new URL(url, base), {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     ...(payload !== undefined && { body: JSON.stringify(payload) }),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Json };
 }
 
 /** POSTs the generated body; resolves with the answer, or rejects when the connection dies. */
-function postImport(base: string, project: number, headers: Record<string, string>, pauseAt: number | null, pause: () => Promise<void>) {
+function postImport(
+  base: string,
+  project: number,
+  headers: Record<string, string>,
+  pauseAt: number | null,
+  pause: () => Promise<void>,
+) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = http.request(new URL(`/api/projects/${project}/import`, base), {
       method: 'POST',
@@ -104,7 +122,9 @@ function postImport(base: string, project: number, headers: Record<string, strin
 
 const onPostgres = kinds.includes('postgres');
 
-test('kill -9 in the middle of an import leaves none of its tasks; the retried import succeeds', { skip: !onPostgres && 'PostgreSQL only' }, async () => {
+test('kill -9 in the middle of an import leaves none of its tasks; the retried import succeeds', {
+  skip: !onPostgres && 'PostgreSQL only',
+}, async () => {
   const db = await createPostgresDatabase(process.env.GT_TEST_PG_TEMPLATE!);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gt-kill-'));
   const admin = new pg.Client({ connectionString: db.url });
@@ -119,11 +139,17 @@ test('kill -9 in the middle of an import leaves none of its tasks; the retried i
   };
   let server = await startServer(env);
   try {
-    const signup = await call(server.url, 'POST', '/api/auth/signup', {}, {
-      email: 'killer@example.test',
-      username: 'killer',
-      password: 'Correct-Horse9',
-    });
+    const signup = await call(
+      server.url,
+      'POST',
+      '/api/auth/signup',
+      {},
+      {
+        email: 'killer@example.test',
+        username: 'killer',
+        password: 'Correct-Horse9',
+      },
+    );
     assert.equal(signup.status, 201, JSON.stringify(signup.json));
     const headers = { authorization: `Bearer ${signup.json.access_token}` };
     const project = await call(server.url, 'POST', '/api/projects', headers, { title: 'big import' });
@@ -157,14 +183,19 @@ test('kill -9 in the middle of an import leaves none of its tasks; the retried i
     }
     const left = await admin.query('SELECT count(*)::int AS n FROM tasks WHERE project_id = $1', [projectId]);
     assert.equal(left.rows[0].n, 0);
-    const counters = await admin.query('SELECT task_number FROM annotation_settings WHERE project_id = $1', [projectId]);
+    const counters = await admin.query('SELECT task_number FROM annotation_settings WHERE project_id = $1', [
+      projectId,
+    ]);
     assert.ok(counters.rows.length === 0 || Number(counters.rows[0].task_number) === 0);
 
     server = await startServer(env);
     const retried = await postImport(server.url, projectId, headers, null, async () => {});
     assert.equal(retried.status, 201, retried.body);
     assert.equal(JSON.parse(retried.body).task_count, TASKS);
-    const after = await admin.query('SELECT count(*)::int AS n, count(DISTINCT inner_id)::int AS inner FROM tasks WHERE project_id = $1', [projectId]);
+    const after = await admin.query(
+      'SELECT count(*)::int AS n, count(DISTINCT inner_id)::int AS inner FROM tasks WHERE project_id = $1',
+      [projectId],
+    );
     assert.deepEqual(after.rows[0], { n: TASKS, inner: TASKS });
   } finally {
     if (server.child.exitCode === null) {
@@ -176,4 +207,3 @@ test('kill -9 in the middle of an import leaves none of its tasks; the retried i
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
-

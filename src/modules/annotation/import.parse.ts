@@ -28,7 +28,10 @@ export function formatOf(name: string): ImportFormat | null {
 }
 
 const bad = (message: string) =>
-  new AppError('validation_failed', message, { detail: 'Validation error', validation_errors: { non_field_errors: [message] } });
+  new AppError('validation_failed', message, {
+    detail: 'Validation error',
+    validation_errors: { non_field_errors: [message] },
+  });
 
 const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
 
@@ -97,7 +100,8 @@ export async function* jsonValues(
         } else throw bad('the body must be a JSON array of tasks (or an object with a "url")');
         continue;
       }
-      if (mode === 'done') throw new AppError('invalid_json', 'unexpected data after the end of the JSON document');
+      if (mode === 'done')
+        throw new AppError('invalid_json', 'unexpected data after the end of the JSON document');
       // mode === 'array', between elements
       if (c === 0x5d) {
         mode = 'done';
@@ -115,7 +119,8 @@ export async function* jsonValues(
     }
     // Keep only the unfinished element.
     if (start >= 0) {
-      if (pos - start > MAX_TASK_BYTES) throw new AppError('payload_too_large', `task #${count + 1} is larger than ${MAX_TASK_BYTES} bytes`);
+      if (pos - start > MAX_TASK_BYTES)
+        throw new AppError('payload_too_large', `task #${count + 1} is larger than ${MAX_TASK_BYTES} bytes`);
       buf = buf.slice(start);
       pos -= start;
       start = 0;
@@ -127,7 +132,8 @@ export async function* jsonValues(
   }
   buf += decoder.end();
   if (mode === 'begin') throw bad('the body is empty: send a JSON array of tasks');
-  if (mode !== 'done' || start >= 0) throw new AppError('invalid_json', 'the JSON document ends before its last task is complete');
+  if (mode !== 'done' || start >= 0)
+    throw new AppError('invalid_json', 'the JSON document ends before its last task is complete');
 }
 
 /** Splits a byte stream into lines (\n or \r\n), each at most MAX_TASK_BYTES. */
@@ -145,7 +151,8 @@ export async function* lines(source: AsyncIterable<Buffer | string>): AsyncGener
       nl = rest.indexOf('\n', from);
     }
     rest = rest.slice(from);
-    if (rest.length > MAX_TASK_BYTES) throw new AppError('payload_too_large', `a line is larger than ${MAX_TASK_BYTES} bytes`);
+    if (rest.length > MAX_TASK_BYTES)
+      throw new AppError('payload_too_large', `a line is larger than ${MAX_TASK_BYTES} bytes`);
     for (const l of out) yield l;
   }
   rest += decoder.end();
@@ -218,7 +225,8 @@ export function byteLimit(maxBytes: number, onBytes?: (n: number) => void): Tran
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
       onBytes?.(seen);
-      if (seen > maxBytes) return done(new AppError('payload_too_large', `the import is larger than ${maxBytes} bytes`));
+      if (seen > maxBytes)
+        return done(new AppError('payload_too_large', `the import is larger than ${maxBytes} bytes`));
       done(null, chunk);
     },
   });

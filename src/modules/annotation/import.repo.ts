@@ -47,7 +47,9 @@ export interface StageWriter {
 const COLUMNS = 'ord, data, meta, annotations, predictions, file_upload_id';
 
 export async function createStage(tx: Tx): Promise<void> {
-  const { rows } = await sql<{ seq: string }>`SELECT pg_get_serial_sequence('tasks', 'id') AS seq`.execute(tx);
+  const { rows } = await sql<{ seq: string }>`SELECT pg_get_serial_sequence('tasks', 'id') AS seq`.execute(
+    tx,
+  );
   const seq = rows[0]!.seq.replaceAll("'", "''");
   await sql
     .raw(

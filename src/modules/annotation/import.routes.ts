@@ -1,10 +1,11 @@
 // Label Studio's import endpoints. The JSON body is not buffered: this scope hands the raw request stream to
 // the service, which parses it task by task (the OpenAPI document still describes it). Multipart file parts
 // are streamed into the blob store as the project's file uploads, then imported.
+
+import type { Readable } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
 import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import { actorOf } from '../../platform/auth/plugin.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app-types.ts';
@@ -30,7 +31,11 @@ function multipartError(err: unknown): unknown {
   if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT')
     return new AppError('payload_too_large', (err as Error).message);
   if (err instanceof AppError) return err;
-  if (err instanceof Error && !(err as { statusCode?: number }).statusCode && /form|multipart|boundary|part/i.test(err.message))
+  if (
+    err instanceof Error &&
+    !(err as { statusCode?: number }).statusCode &&
+    /form|multipart|boundary|part/i.test(err.message)
+  )
     return new AppError('bad_request', `the multipart body is malformed: ${err.message}`);
   return err;
 }
@@ -41,7 +46,9 @@ export async function importRoutes(app: App, imports: ImportService, maxBytes: n
   await app.register(async (scope: App) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', (_req, payload, done) => done(null, payload));
-    await scope.register(multipart, { limits: { fileSize: maxBytes, files: MAX_FILES, fields: 8, fieldSize: 1024 } });
+    await scope.register(multipart, {
+      limits: { fileSize: maxBytes, files: MAX_FILES, fields: 8, fieldSize: 1024 },
+    });
 
     const options = (q: { commit_to_project?: boolean; return_task_ids?: boolean }) => ({
       commit: q.commit_to_project ?? true,
@@ -53,7 +60,8 @@ export async function importRoutes(app: App, imports: ImportService, maxBytes: n
       {
         schema: {
           tags,
-          summary: 'Import tasks: a JSON list, files (JSON, JSONL, CSV, TSV, TXT) or a URL, all tasks or none',
+          summary:
+            'Import tasks: a JSON list, files (JSON, JSONL, CSV, TSV, TXT) or a URL, all tasks or none',
           description:
             'Label Studio compatible. The body is a JSON list of tasks (`{data, annotations?, predictions?, meta?}` ' +
             'or bare data objects), `{"url": ...}`, or multipart/form-data with files; or `?url=`. Data keys must ' +
@@ -90,7 +98,13 @@ export async function importRoutes(app: App, imports: ImportService, maxBytes: n
               'send a JSON list of tasks (application/json), files as multipart/form-data, or ?url=',
             );
           const length = Number(request.headers['content-length']);
-          result = await imports.importBody(actor, projectId, body, Number.isFinite(length) ? length : null, opts);
+          result = await imports.importBody(
+            actor,
+            projectId,
+            body,
+            Number.isFinite(length) ? length : null,
+            opts,
+          );
         }
         return reply.status(result.queued ? 202 : 201).send(result.body);
       },
@@ -136,7 +150,10 @@ export async function importRoutes(app: App, imports: ImportService, maxBytes: n
   );
 }
 
-async function readFiles<T>(request: FastifyRequest, store: (file: Readable, name: string) => Promise<T>): Promise<T[]> {
+async function readFiles<T>(
+  request: FastifyRequest,
+  store: (file: Readable, name: string) => Promise<T>,
+): Promise<T[]> {
   const out: T[] = [];
   try {
     for await (const part of request.parts()) {

@@ -9,7 +9,9 @@ export const ImportRecordParams = Type.Object({ id: Id, import_id: Id });
 export const ImportQuery = Type.Object({
   commit_to_project: Type.Optional(Type.Boolean({ default: true })),
   return_task_ids: Type.Optional(Type.Boolean({ default: false })),
-  url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'import the file at this URL' })),
+  url: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 2048, description: 'import the file at this URL' }),
+  ),
 });
 
 const TaskInput = Type.Object(

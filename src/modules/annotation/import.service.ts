@@ -12,8 +12,22 @@ import { AppError } from '../../platform/errors.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
 import { detectMimeType, findFile, insertFile, storeWithHead } from '../files/index.ts';
 import { fetchImportUrl, formatFromContentType } from './import.fetch.ts';
-import { byteLimit, FORMAT_EXTENSIONS, formatOf, type ImportFormat, jsonValues, readSource } from './import.parse.ts';
-import { commitStage, createStage, type ImportRow, projectConfig, stagedTaskIds, stageWriter } from './import.repo.ts';
+import {
+  byteLimit,
+  FORMAT_EXTENSIONS,
+  formatOf,
+  type ImportFormat,
+  jsonValues,
+  readSource,
+} from './import.parse.ts';
+import {
+  commitStage,
+  createStage,
+  type ImportRow,
+  projectConfig,
+  stagedTaskIds,
+  stageWriter,
+} from './import.repo.ts';
 import { createTaskReader } from './import.tasks.ts';
 import { type LabelConfig, LabelConfigError, parseLabelConfig } from './label-config/index.ts';
 import { toTask } from './tasks.repo.ts';
@@ -106,7 +120,9 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
 
   /** Checks the actor may import into the project (404 for another organization's). */
   async function checkImport(actor: Actor, projectId: number): Promise<void> {
-    await inScope(database.db, scope(actor), (tx) => authorize(tx, actor, 'tasks.import', [projectId], access));
+    await inScope(database.db, scope(actor), (tx) =>
+      authorize(tx, actor, 'tasks.import', [projectId], access),
+    );
   }
 
   /** Streams one file into the blob store and records it as a file upload of the project. */
@@ -221,10 +237,11 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
       }
       await w.end();
       const totals = reader.totals;
-      if (totals.tasks === 0) throw new AppError('validation_failed', 'no tasks found in the import', {
-        detail: 'Validation error',
-        validation_errors: { non_field_errors: ['No tasks found'] },
-      });
+      if (totals.tasks === 0)
+        throw new AppError('validation_failed', 'no tasks found in the import', {
+          detail: 'Validation error',
+          validation_errors: { non_field_errors: ['No tasks found'] },
+        });
       const target = {
         organizationId: who.organizationId,
         projectId: row.project_id,
@@ -252,7 +269,9 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
         // Label Studio sends the created tasks; past 100 the event names the import and its count instead.
         const tasks =
           taskIds && totals.tasks <= 100
-            ? (await tx.selectFrom('tasks').selectAll().where('id', 'in', taskIds).orderBy('id').execute()).map(toTask)
+            ? (
+                await tx.selectFrom('tasks').selectAll().where('id', 'in', taskIds).orderBy('id').execute()
+              ).map(toTask)
             : undefined;
         await webhooks.emit(tx, {
           organizationId: who.organizationId,
@@ -302,7 +321,11 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
         payload: { import_id: row.id },
         message: `import ${row.id}`,
       });
-      await tx.updateTable('imports').set({ job_id: queued.id, status: 'created' }).where('id', '=', row.id).execute();
+      await tx
+        .updateTable('imports')
+        .set({ job_id: queued.id, status: 'created' })
+        .where('id', '=', row.id)
+        .execute();
       return queued;
     });
     return {
@@ -315,11 +338,18 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
     };
   }
 
-  async function importUploads(actor: Actor, projectId: number, uploads: Upload[], options: ImportOptions, url?: string) {
+  async function importUploads(
+    actor: Actor,
+    projectId: number,
+    uploads: Upload[],
+    options: ImportOptions,
+    url?: string,
+  ) {
     if (uploads.length === 0) throw new AppError('bad_request', 'no files in the request');
     const row = await newImport(actor, projectId, { uploads, options, url: url ?? null });
     const size = uploads.reduce((n, u) => n + u.size, 0);
-    if (size > config.IMPORT_INLINE_MAX_BYTES) return { queued: true as const, body: await queue(actor, row) };
+    if (size > config.IMPORT_INLINE_MAX_BYTES)
+      return { queued: true as const, body: await queue(actor, row) };
     const summary = await runRecorded(actor, row, uploads.map(uploadSource));
     return { queued: false as const, body: { ...summary, import: row.id } };
   }
@@ -345,7 +375,13 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
     importUrl,
 
     /** A JSON body: an array of tasks (streamed), or {"url": ...}. */
-    async importBody(actor: Actor, projectId: number, body: Readable, length: number | null, options: ImportOptions) {
+    async importBody(
+      actor: Actor,
+      projectId: number,
+      body: Readable,
+      length: number | null,
+      options: ImportOptions,
+    ) {
       await checkImport(actor, projectId);
       if (length !== null && length > config.IMPORT_MAX_BYTES)
         throw new AppError('payload_too_large', `the import is larger than ${config.IMPORT_MAX_BYTES} bytes`);
@@ -362,16 +398,26 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
       if (shape.single) {
         const v = first.value as Record<string, unknown>;
         if (typeof v?.url !== 'string')
-          throw new AppError('validation_failed', 'a JSON object body must be {"url": "..."}; send tasks as a list', {
-            detail: 'Validation error',
-            validation_errors: { url: ['This field is required.'] },
-          });
+          throw new AppError(
+            'validation_failed',
+            'a JSON object body must be {"url": "..."}; send tasks as a list',
+            {
+              detail: 'Validation error',
+              validation_errors: { url: ['This field is required.'] },
+            },
+          );
         return importUrl(actor, projectId, v.url, options);
       }
       const rest: AsyncIterable<unknown> = { [Symbol.asyncIterator]: () => iterator };
       const row = await newImport(actor, projectId, { uploads: [], options });
       const summary = await runRecorded(actor, row, [
-        { open: () => limited, format: 'json', fileUploadId: null, prefix: first.done ? [] : [first.value], rest },
+        {
+          open: () => limited,
+          format: 'json',
+          fileUploadId: null,
+          prefix: first.done ? [] : [first.value],
+          rest,
+        },
       ]);
       return { queued: false as const, body: { ...summary, import: row.id } };
     },
@@ -386,13 +432,20 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
           const format = f ? formatOf(f.original_name) : null;
           if (!f || f.project_id !== projectId || !format)
             throw new AppError('not_found', `file upload ${id} not found in project ${projectId}`);
-          found.push({ id: f.id, name: f.original_name, storageKey: f.storage_key, size: f.size_bytes, format });
+          found.push({
+            id: f.id,
+            name: f.original_name,
+            storageKey: f.storage_key,
+            size: f.size_bytes,
+            format,
+          });
         }
         return found;
       });
       const row = await newImport(actor, projectId, { kind: 'reimport', uploads, options });
       const size = uploads.reduce((n, u) => n + u.size, 0);
-      if (size > config.IMPORT_INLINE_MAX_BYTES) return { queued: true as const, body: await queue(actor, row) };
+      if (size > config.IMPORT_INLINE_MAX_BYTES)
+        return { queued: true as const, body: await queue(actor, row) };
       const summary = await runRecorded(actor, row, uploads.map(uploadSource));
       return { queued: false as const, body: { ...summary, import: row.id } };
     },
@@ -415,12 +468,24 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
     async runJob(ctx: JobContext<{ import_id: number }>) {
       const who = { organizationId: ctx.organizationId, userId: ctx.userId };
       const loaded = await inScope(database.db, { ...who, requireMembership: false }, async (tx) => {
-        const row = await tx.selectFrom('imports').selectAll().where('id', '=', ctx.payload.import_id).executeTakeFirst();
+        const row = await tx
+          .selectFrom('imports')
+          .selectAll()
+          .where('id', '=', ctx.payload.import_id)
+          .executeTakeFirst();
         if (!row || row.status === 'completed') return null;
         const files = row.file_upload_ids.length
-          ? await tx.selectFrom('files').selectAll().where('id', 'in', row.file_upload_ids.map(Number)).execute()
+          ? await tx
+              .selectFrom('files')
+              .selectAll()
+              .where('id', 'in', row.file_upload_ids.map(Number))
+              .execute()
           : [];
-        await tx.updateTable('imports').set({ status: 'in_progress', updated_at: new Date() }).where('id', '=', row.id).execute();
+        await tx
+          .updateTable('imports')
+          .set({ status: 'in_progress', updated_at: new Date() })
+          .where('id', '=', row.id)
+          .execute();
         return { row, files };
       });
       if (!loaded) return { skipped: true };
@@ -449,7 +514,10 @@ export type ImportService = ReturnType<typeof createImportService>;
 function translate(err: unknown): unknown {
   const code = (err as { code?: string }).code;
   if (code && /^22/.test(code)) {
-    return new AppError('validation_failed', `a task holds a value the database refuses: ${(err as Error).message}`);
+    return new AppError(
+      'validation_failed',
+      `a task holds a value the database refuses: ${(err as Error).message}`,
+    );
   }
   return err;
 }

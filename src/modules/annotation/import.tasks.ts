@@ -2,8 +2,8 @@
 // `annotations` (or the legacy `completions`) and `predictions` ride along; every data key the label config
 // reads must be there (its own message, naming the task).
 import { AppError } from '../../platform/errors.ts';
-import { checkTaskData, type LabelConfig } from './label-config/index.ts';
 import type { StagedAnnotation, StagedPrediction, StagedTask, Totals } from './import.repo.ts';
+import { checkTaskData, type LabelConfig } from './label-config/index.ts';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

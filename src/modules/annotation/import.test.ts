@@ -8,9 +8,18 @@ import { after, before, test } from 'node:test';
 import { createTestApp } from '../../../test/app.ts';
 import { forEachDatabase } from '../../../test/harness.ts';
 import { type Person, signUp } from '../../../test/http-factories.ts';
-import { multipart } from '../files/files.test-kit.ts';
 import type { App } from '../../platform/http/app-types.ts';
-import { addProjectMember, eventually, IMAGE_CONFIG, projectWithConfig, TEXT_CONFIG } from './import-export.test-kit.ts';
+import { multipart } from '../files/files.test-kit.ts';
+import {
+  addProjectMember,
+  eventually,
+  IMAGE_CONFIG,
+  projectWithConfig,
+  TEXT_CONFIG,
+} from './import-export.test-kit.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked field by field
+type Json = Record<string, any>;
 
 forEachDatabase('task import', (ctx) => {
   let app: App;
@@ -19,7 +28,10 @@ forEachDatabase('task import', (ctx) => {
   let base: string;
   const served = new Map<string, { type: string; body: string }>();
   before(async () => {
-    app = await createTestApp(ctx.database, { WEBHOOK_ALLOW_PRIVATE: 'true', IMPORT_INLINE_MAX_BYTES: '4096' });
+    app = await createTestApp(ctx.database, {
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      IMPORT_INLINE_MAX_BYTES: '4096',
+    });
     await app.ready();
     await app.jobs.start({ work: true });
     await signUp(app);
@@ -48,17 +60,38 @@ forEachDatabase('task import', (ctx) => {
       payload: JSON.stringify(body),
     });
   const tasksOf = async (project: number) =>
-    (await app.inject({ method: 'GET', url: `/api/tasks?project=${project}&page_size=1000`, headers: owner.headers })).json();
+    (
+      await app.inject({
+        method: 'GET',
+        url: `/api/tasks?project=${project}&page_size=1000`,
+        headers: owner.headers,
+      })
+    ).json();
 
   test('a JSON list: tasks with annotations and predictions, bare data objects; the summary and counters', async () => {
     const project = await projectWithConfig(app, ctx.database, owner, IMAGE_CONFIG);
     const box = { x: 10, y: 20, width: 30, height: 40, rotation: 0, rectanglelabels: ['Car'] };
-    const region = { id: 'r1', from_name: 'label', to_name: 'image', type: 'rectanglelabels', original_width: 200, original_height: 100, value: box };
+    const region = {
+      id: 'r1',
+      from_name: 'label',
+      to_name: 'image',
+      type: 'rectanglelabels',
+      original_width: 200,
+      original_height: 100,
+      value: box,
+    };
     const res = await importJson(
       project,
       [
-        { data: { image: '/img/1.jpg', site: 'north' }, annotations: [{ result: [region], lead_time: 2.5 }], meta: { src: 'drone' } },
-        { data: { image: '/img/2.jpg' }, predictions: [{ result: [region], score: 0.9, model_version: 'v1' }] },
+        {
+          data: { image: '/img/1.jpg', site: 'north' },
+          annotations: [{ result: [region], lead_time: 2.5 }],
+          meta: { src: 'drone' },
+        },
+        {
+          data: { image: '/img/2.jpg' },
+          predictions: [{ result: [region], score: 0.9, model_version: 'v1' }],
+        },
         { image: '/img/3.jpg', weather: 'rain' },
         { data: { image: '/img/4.jpg' }, annotations: [{ result: [], was_cancelled: true }] },
       ],
@@ -76,26 +109,37 @@ forEachDatabase('task import', (ctx) => {
     const page = await tasksOf(project);
     assert.deepEqual([page.total, page.total_annotations, page.total_predictions], [4, 1, 1]);
     const byImage = new Map(page.tasks.map((t: { data: { image: string } }) => [t.data.image, t]));
-    const first = byImage.get('/img/1.jpg') as Record<string, any>;
+    const first = byImage.get('/img/1.jpg') as Json;
     assert.deepEqual(first.meta, { src: 'drone' });
     assert.deepEqual([first.inner_id, first.total_annotations, first.is_labeled], [1, 1, true]);
     assert.deepEqual(first.annotations[0].result, [region]);
     assert.equal(first.annotations[0].lead_time, 2.5);
     assert.equal(first.annotations[0].completed_by, owner.id);
-    const second = byImage.get('/img/2.jpg') as Record<string, any>;
+    const second = byImage.get('/img/2.jpg') as Json;
     assert.deepEqual([second.predictions[0].score, second.predictions[0].model_version], [0.9, 'v1']);
-    const third = byImage.get('/img/3.jpg') as Record<string, any>;
+    const third = byImage.get('/img/3.jpg') as Json;
     assert.deepEqual(third.data, { image: '/img/3.jpg', weather: 'rain' });
-    const fourth = byImage.get('/img/4.jpg') as Record<string, any>;
-    assert.deepEqual([fourth.cancelled_annotations, fourth.total_annotations, fourth.is_labeled], [1, 0, false]);
+    const fourth = byImage.get('/img/4.jpg') as Json;
+    assert.deepEqual(
+      [fourth.cancelled_annotations, fourth.total_annotations, fourth.is_labeled],
+      [1, 0, false],
+    );
 
     // A second import numbers its tasks after the first.
     const more = await importJson(project, [{ image: '/img/5.jpg' }], owner.headers, '?return_task_ids=true');
     assert.equal(more.statusCode, 201, more.body);
-    const fifth = await app.inject({ method: 'GET', url: `/api/tasks/${more.json().task_ids[0]}`, headers: owner.headers });
+    const fifth = await app.inject({
+      method: 'GET',
+      url: `/api/tasks/${more.json().task_ids[0]}`,
+      headers: owner.headers,
+    });
     assert.equal(fifth.json().inner_id, 5);
     // The import is recorded.
-    const record = await app.inject({ method: 'GET', url: `/api/projects/${project}/imports/${more.json().import}`, headers: owner.headers });
+    const record = await app.inject({
+      method: 'GET',
+      url: `/api/projects/${project}/imports/${more.json().import}`,
+      headers: owner.headers,
+    });
     assert.deepEqual([record.json().status, record.json().task_count], ['completed', 1]);
   });
 
@@ -148,7 +192,11 @@ forEachDatabase('task import', (ctx) => {
     const body = await multipart([
       { name: 'a.csv', bytes: 'text,score\n"hello, world",3\nsecond,4.5\n', type: 'text/csv' },
       { name: 'b.tsv', bytes: 'text\tscore\nthird\t7\n', type: 'text/tab-separated-values' },
-      { name: 'c.jsonl', bytes: '{"text": "fourth"}\n\n{"data": {"text": "fifth"}}\n', type: 'application/x-ndjson' },
+      {
+        name: 'c.jsonl',
+        bytes: '{"text": "fourth"}\n\n{"data": {"text": "fifth"}}\n',
+        type: 'application/x-ndjson',
+      },
       { name: 'd.txt', bytes: 'sixth\nseventh\n', type: 'text/plain' },
     ]);
     const res = await app.inject({
@@ -241,12 +289,19 @@ forEachDatabase('task import', (ctx) => {
     const project = await projectWithConfig(app, ctx.database, owner, TEXT_CONFIG);
     const annotator = await signUp(app);
     await addProjectMember(app, ctx.database, owner, project, annotator, 'annotator');
-    const denied = await importJson(project, [{ text: 'x' }], { ...annotator.headers, 'x-organization-id': String(owner.orgId) } as never);
+    const denied = await importJson(project, [{ text: 'x' }], {
+      ...annotator.headers,
+      'x-organization-id': String(owner.orgId),
+    } as never);
     assert.equal(denied.statusCode, 403, denied.body);
     const stranger = await signUp(app);
     const hidden = await importJson(project, [{ text: 'x' }], stranger.headers);
     assert.equal(hidden.statusCode, 404, hidden.body);
-    const record = await app.inject({ method: 'GET', url: `/api/projects/${project}/imports/1`, headers: stranger.headers });
+    const record = await app.inject({
+      method: 'GET',
+      url: `/api/projects/${project}/imports/1`,
+      headers: stranger.headers,
+    });
     assert.equal(record.statusCode, 404);
     const reimport = await app.inject({
       method: 'POST',

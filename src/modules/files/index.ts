@@ -39,6 +39,6 @@ export async function filesModule(app: App, deps: Deps): Promise<void> {
     });
   });
 }
+export { detectMimeType, storeWithHead } from './detect.ts';
 // For modules that keep uploads of their own (the annotation import's file uploads).
 export { type FileRow, findFile, insertFile, type NewFile } from './files.repo.ts';
-export { detectMimeType, storeWithHead } from './detect.ts';
