@@ -133,7 +133,9 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
         await held.end(ok);
       }
     }
-    return { ctx, tasks: tasks() };
+    // For a caller that gives up before reading (a generator never started has no `finally` to run).
+    const close = () => held.end(false);
+    return { ctx, tasks: tasks(), close };
   }
 
   async function getRow(tx: Tx, projectId: number, exportId: number) {
@@ -159,7 +161,7 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
       await inScope(database.db, scope(actor), (tx) =>
         authorize(tx, actor, 'tasks.export', [projectId], access),
       );
-      const { ctx, tasks } = await openTasks(
+      const { ctx, tasks, close } = await openTasks(
         { organizationId: actor.organizationId!, userId: actor.userId },
         { projectId, onlyAnnotated: !options.all, ...(options.ids && { ids: options.ids }) },
       );
@@ -167,7 +169,7 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
       try {
         stream = converter.convert(tasks, ctx);
       } catch (err) {
-        await tasks.return(undefined);
+        await close();
         throw err instanceof Error && !(err instanceof AppError)
           ? new AppError('bad_request', err.message)
           : err;

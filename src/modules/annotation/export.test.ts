@@ -143,6 +143,16 @@ forEachDatabase('task export', (ctx) => {
     assert.equal(conll.statusCode, 400, conll.body);
     const unknown = await get(`/api/projects/${project}/export?exportType=PDF`);
     assert.equal(unknown.statusCode, 400, unknown.body);
+    // A project whose config has no image cannot be exported as COCO; the answer is a 400 and the
+    // connection the export had opened is given back (on PGlite, the only one).
+    const plain = (
+      await app.inject({ method: 'POST', url: '/api/projects', headers: owner.headers, payload: { title: 'No image' } })
+    ).json().id;
+    for (let i = 0; i < 3; i++) {
+      const coco = await get(`/api/projects/${plain}/export?exportType=COCO`);
+      assert.equal(coco.statusCode, 400, coco.body);
+    }
+    assert.equal((await get(`/api/projects/${plain}/export`)).json().length, 0);
   });
 
   test('snapshots: create (a job), list, get, download JSON, convert to COCO, download it, delete', async () => {
