@@ -100,7 +100,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   jobsModule(app, deps);
   webhooksModule(app, deps);
   await filesModule(app, deps);
-  annotationModule(app, deps);
+  await annotationModule(app, deps);
   await photosModule(app, deps);
   return app;
 }

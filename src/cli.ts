@@ -1,5 +1,6 @@
 // The `groundtruth` command for admin work. Reads the same environment as the server.
 import { parseArgs } from 'node:util';
+import { exportFile, importFile, type Remote, TransferError } from './cli-transfer.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import {
@@ -21,9 +22,15 @@ commands:
   migrate status        list migrations and when they were applied
   seed photos           demo organization, people in all three job roles, site photos with detections
                         and tags (idempotent; --password sets the demo people's password)
+  import <project> <file>
+                        import tasks from a .json, .jsonl, .csv, .tsv or .txt file (all or none)
+  export <project> --format JSON|JSON_MIN|CSV|TSV|COCO|YOLO|VOC --out <path> [--all]
+                        download an export (--all: tasks without annotations too)
   help                  show this text
 
-The database is DATABASE_URL when set, otherwise the embedded database in DATA_DIR (default ./data).`;
+The database is DATABASE_URL when set, otherwise the embedded database in DATA_DIR (default ./data).
+import and export talk to a running server: --server (or GROUNDTRUTH_URL, default http://127.0.0.1:PORT)
+with an API key from --token (or GROUNDTRUTH_TOKEN).`;
 
 async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
   const database = await openDatabase(loadConfig());
@@ -93,6 +100,20 @@ async function seed(what: string | undefined, password: string | undefined): Pro
   }
 }
 
+function remoteOf(values: { server?: string; token?: string }): Remote {
+  const config = loadConfig();
+  const token = values.token ?? config.GROUNDTRUTH_TOKEN;
+  if (!token) throw new UsageError('import and export need an API key: --token or GROUNDTRUTH_TOKEN');
+  return { server: values.server ?? config.GROUNDTRUTH_URL ?? `http://127.0.0.1:${config.PORT}`, token };
+}
+
+function projectArg(raw: string | undefined): number {
+  const n = Number(raw);
+  if (!raw || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`the project must be a project id\n\n${usage}`);
+  return n;
+}
+
 /** A process that runs background jobs and serves no HTTP. Stops on SIGTERM/SIGINT after the running job. */
 async function worker(): Promise<void> {
   const config = loadConfig();
@@ -121,7 +142,15 @@ async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, password: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      all: { type: 'boolean' },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      password: { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command || command === 'help') {
@@ -138,13 +167,31 @@ async function run(argv: string[]): Promise<void> {
       return worker();
     case 'seed':
       return seed(rest[0], values.password);
+    case 'import': {
+      if (!rest[1]) throw new UsageError(`import needs a project and a file\n\n${usage}`);
+      await importFile(remoteOf(values), projectArg(rest[0]), rest[1]);
+      return;
+    }
+    case 'export': {
+      if (!values.out) throw new UsageError(`export needs --out <path>\n\n${usage}`);
+      await exportFile(
+        remoteOf(values),
+        projectArg(rest[0]),
+        values.format ?? 'JSON',
+        values.out,
+        values.all ?? false,
+      );
+      return;
+    }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${usage}`);
   }
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  const known = [ConfigError, StartupError, MigrationError, UsageError].some((k) => err instanceof k);
+  const known = [ConfigError, StartupError, MigrationError, UsageError, TransferError].some(
+    (k) => err instanceof k,
+  );
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`groundtruth: ${known ? message : `unexpected failure: ${message}`}\n`);
   process.exit(err instanceof UsageError ? 2 : 1);

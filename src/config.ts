@@ -37,6 +37,20 @@ export const ConfigSchema = Type.Object({
     default: 64 * 1024 * 1024,
     description: 'largest photo upload, bytes (larger answers 413)',
   }),
+  IMPORT_MAX_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 2 * 1024 ** 3,
+    description: 'largest task import (body, file or URL), bytes',
+  }),
+  GROUNDTRUTH_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'the server `groundtruth import/export` talk to' }),
+  ),
+  GROUNDTRUTH_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'API key for the CLI client' })),
+  IMPORT_INLINE_MAX_BYTES: Type.Integer({
+    minimum: 0,
+    default: 64 * 1024 ** 2,
+    description: 'imports larger than this run as a background job, bytes',
+  }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'external base URL' })),
   SECRET_KEY: Type.Optional(Type.String({ minLength: 32, description: 'signs tokens; >= 32 characters' })),
   SIGNUP: Type.Union([Type.Literal('open'), Type.Literal('invite'), Type.Literal('closed')], {
@@ -91,6 +105,10 @@ const expectedForms: Record<string, string> = {
   BODY_LIMIT: 'an integer >= 1024 (bytes)',
   SHUTDOWN_TIMEOUT_MS: 'an integer >= 0 (milliseconds)',
   PHOTO_MAX_BYTES: 'an integer >= 1024 (bytes)',
+  IMPORT_MAX_BYTES: 'an integer >= 1024 (bytes)',
+  GROUNDTRUTH_URL: 'an http(s) URL of the server',
+  GROUNDTRUTH_TOKEN: 'an API key',
+  IMPORT_INLINE_MAX_BYTES: 'an integer >= 0 (bytes)',
   PUBLIC_URL: 'an http(s) URL',
   SECRET_KEY: 'a random string of at least 32 characters',
   SIGNUP: 'open, invite or closed',

@@ -23,6 +23,8 @@ export const idRules: IdRule[] = [
       user_id: w.member.id,
       detector_id: w.detectorId,
       tag_id: w.photoTagId,
+      import_id: w.importId,
+      export_id: w.exportId,
     }),
   },
   { match: /^\/api\/teams\/\{id\}/, values: (w) => ({ id: w.teamId, user_id: w.member.id }) },

@@ -36,6 +36,8 @@ export interface World {
   photoTagId: number;
   shareLinkId: number;
   shareToken: string;
+  importId: number;
+  exportId: number;
 }
 
 async function create(
@@ -83,6 +85,20 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const webhookId = await create(app, headers, '/api/webhooks', {
     url: `https://${marker}.example.test/hook`,
   });
+  // A label config with a variable, so a random JSON list is not a valid import of the project.
+  if (projectId) {
+    await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
+      tx
+        .insertInto('annotation_settings')
+        .values({
+          organization_id: owner.orgId,
+          project_id: projectId,
+          label_config:
+            '<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/></Choices></View>',
+        })
+        .execute(),
+    );
+  }
   const taskId = await create(app, headers, '/api/tasks', {
     project: projectId,
     data: { text: `${marker} task text` },
@@ -120,6 +136,21 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   });
   assert.equal(tus.statusCode, 201, tus.body);
   const uploadId = String(tus.headers.location).split('/').pop()!;
+  let importId = 0;
+  let exportId = 0;
+  if (app.hasRoute({ method: 'POST', url: '/api/projects/:id/import' })) {
+    const imported = await app.inject({
+      method: 'POST',
+      url: `/api/projects/${projectId}/import`,
+      headers,
+      payload: [{ text: `${marker} imported text` }],
+    });
+    assert.equal(imported.statusCode, 201, imported.body);
+    importId = imported.json().import;
+    exportId = await create(app, headers, `/api/projects/${projectId}/exports`, {
+      title: `${marker} export`,
+    });
+  }
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
     tx
@@ -158,6 +189,8 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     commentId,
     fileId: file.json().id,
     uploadId,
+    importId,
+    exportId,
   };
 }
 

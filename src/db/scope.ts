@@ -1,7 +1,8 @@
 // Units of work. Tenant work runs in a transaction as the application role `groundtruth_app` (which owns no
 // table, so row-level security always applies) with the organization and user set for that transaction only.
 // The opening statements go to the server in one round trip.
-import { type Kysely, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
 import { AppError } from '../platform/errors.ts';
 import type { DB } from './types.ts';
 
@@ -61,4 +62,50 @@ export async function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => P
 /** Moves a running unit of work into another organization (e.g. one it has just created). */
 export async function enterOrganization(tx: Tx, organizationId: number): Promise<void> {
   await sql`SELECT set_config('app.organization_id', ${String(organizationId)}, true)`.execute(tx);
+}
+
+/**
+ * A unit of work on a connection of its own, held for as long as the caller needs it: a database cursor
+ * streamed to a client, or a COPY. `tx` is a Kysely over that connection; `client` is the raw node-postgres
+ * client (for pg-copy-streams). The caller must `end(true|false)` it: commit or roll back, then release.
+ */
+export interface HeldScope {
+  tx: Tx;
+  client: PoolClient;
+  end(commit: boolean): Promise<void>;
+}
+
+export async function holdScope(pool: Pool, scope: Scope): Promise<HeldScope> {
+  const client = await pool.connect();
+  try {
+    await client.query(opener(scope));
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    client.release();
+    if ((err as { code?: string }).code === NOT_A_MEMBER)
+      throw new AppError('not_found', 'organization not found');
+    throw err;
+  }
+  // Kysely "releases" its connection after each query; this one stays with the caller until end().
+  const shared = { query: client.query.bind(client), release: () => {} };
+  const tx = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: { connect: async () => shared, end: async () => {} } as never }),
+  });
+  let ended = false;
+  return {
+    tx,
+    client,
+    async end(commit) {
+      if (ended) return;
+      ended = true;
+      try {
+        await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+        client.release();
+      } catch (err) {
+        // A connection that failed mid-statement is not returned to the pool for reuse.
+        client.release(err as Error);
+        if (commit) throw err;
+      }
+    },
+  };
 }

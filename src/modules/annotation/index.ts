@@ -1,6 +1,7 @@
 // The annotation module (seed 003, Label Studio compatible): tasks, annotations, drafts, predictions,
-// comments, the next-task queue with locks, and Label Studio's project fields (an extension of the one
-// projects resource). The label config parser (label-config/) and export converters (export/) are pure code.
+// comments, the next-task queue with locks, Label Studio's project fields (an extension of the one projects
+// resource), imports (import.*) and exports (export.*: the streaming converters in export/, the endpoints and
+// snapshot jobs beside them). The label config parser (label-config/) is pure code the endpoints use.
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { annotationsRoutes } from './annotations.routes.ts';
@@ -9,6 +10,10 @@ import { commentsRoutes } from './comments.routes.ts';
 import { createCommentsService } from './comments.service.ts';
 import { draftsRoutes } from './drafts.routes.ts';
 import { createDraftsService } from './drafts.service.ts';
+import { exportRoutes } from './export.routes.ts';
+import { CONVERT_JOB, createExportService, EXPORT_JOB } from './export.service.ts';
+import { importRoutes } from './import.routes.ts';
+import { createImportService, IMPORT_JOB } from './import.service.ts';
 import { nextRoutes } from './next.routes.ts';
 import { createNextService } from './next.service.ts';
 import { predictionsRoutes } from './predictions.routes.ts';
@@ -20,7 +25,7 @@ import { createTasksService } from './tasks.service.ts';
 
 export { annotationProjectExtension } from './settings.service.ts';
 
-export function annotationModule(app: App, deps: Deps): void {
+export async function annotationModule(app: App, deps: Deps): Promise<void> {
   tasksRoutes(app, createTasksService(deps));
   annotationsRoutes(app, createAnnotationsService(deps));
   settingsRoutes(app, createSettingsService(deps));
@@ -28,4 +33,26 @@ export function annotationModule(app: App, deps: Deps): void {
   predictionsRoutes(app, createPredictionsService(deps));
   commentsRoutes(app, createCommentsService(deps));
   nextRoutes(app, createNextService(deps));
+  const imports = createImportService(deps);
+  deps.jobs.define<{ import_id: number }>({
+    kind: IMPORT_JOB,
+    handler: (ctx) => imports.runJob(ctx),
+    retryLimit: 2,
+    expireInSeconds: 4 * 3600,
+  });
+  await importRoutes(app, imports, deps.config.IMPORT_MAX_BYTES);
+  const exports = createExportService(deps);
+  deps.jobs.define<{ export_id: number }>({
+    kind: EXPORT_JOB,
+    handler: (ctx) => exports.runExport(ctx),
+    retryLimit: 2,
+    expireInSeconds: 4 * 3600,
+  });
+  deps.jobs.define<{ conversion_id: number }>({
+    kind: CONVERT_JOB,
+    handler: (ctx) => exports.runConvert(ctx),
+    retryLimit: 2,
+    expireInSeconds: 4 * 3600,
+  });
+  exportRoutes(app, exports);
 }

@@ -45,6 +45,7 @@ export { detectMimeType, storeWithHead } from './detect.ts';
 export {
   type FileRow,
   findByUploadId,
+  findFile,
   hasBlobRefs,
   insertCompanions,
   insertFile,

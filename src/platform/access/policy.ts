@@ -128,6 +128,17 @@ export const policy = {
     roles: ['owner', 'manager'],
     summary: 'create, change and delete predictions',
   },
+  'tasks.import': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    creates: true,
+    summary: 'import tasks (JSON, files, URL), reimport file uploads',
+  },
+  'tasks.export': {
+    on: 'project',
+    roles: ['owner', 'manager', 'reviewer'],
+    summary: 'export tasks and annotations, create and download snapshot exports',
+  },
   'project.webhooks.manage': {
     on: 'project',
     roles: ['owner', 'manager'],

@@ -1,0 +1,269 @@
+// SQL of imports. Tasks first go into a temporary staging table of the import's own transaction (COPY on
+// PostgreSQL: COPY FROM cannot write into a table with row-level security, a temporary table has none;
+// multi-row INSERTs on PGlite, whose node-postgres adapter has no COPY), then one set-based statement per
+// table moves them into tasks, annotations and predictions, where RLS checks every row. The staging table
+// takes its ids from the tasks sequence, so annotations and predictions know their task without a join.
+// Nothing is visible before COMMIT, and a crash (or kill -9) anywhere rolls all of it back.
+import type { Writable } from 'node:stream';
+import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DatabaseKind } from '../../db/database.ts';
+import type { HeldScope, Tx } from '../../db/scope.ts';
+import type { Imports } from '../../db/types.ts';
+import { ensureSettings } from './tasks.repo.ts';
+
+export type ImportRow = Selectable<Imports>;
+
+export interface StagedAnnotation {
+  result: unknown[];
+  was_cancelled: boolean;
+  ground_truth: boolean;
+  lead_time: number | null;
+}
+
+export interface StagedPrediction {
+  result: unknown[];
+  score: number | null;
+  model_version: string;
+}
+
+export interface StagedTask {
+  data: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  annotations: StagedAnnotation[] | null;
+  predictions: StagedPrediction[] | null;
+  fileUploadId: number | null;
+}
+
+export interface StageWriter {
+  write(task: StagedTask): Promise<void>;
+  /** Ends the COPY (or the last batch); rows are then in the staging table. */
+  end(): Promise<void>;
+  /** Abandons a COPY under way (CopyFail), so the connection can roll back. */
+  abort(): Promise<void>;
+}
+
+const COLUMNS = 'ord, data, meta, annotations, predictions, file_upload_id';
+
+export async function createStage(tx: Tx): Promise<void> {
+  const { rows } = await sql<{ seq: string }>`SELECT pg_get_serial_sequence('tasks', 'id') AS seq`.execute(
+    tx,
+  );
+  const seq = rows[0]!.seq.replaceAll("'", "''");
+  await sql
+    .raw(
+      `CREATE TEMP TABLE import_stage (
+         id bigint NOT NULL DEFAULT nextval('${seq}'::regclass),
+         ord bigint NOT NULL,
+         data jsonb NOT NULL,
+         meta jsonb NOT NULL,
+         annotations jsonb,
+         predictions jsonb,
+         file_upload_id bigint
+       ) ON COMMIT DROP`,
+    )
+    .execute(tx);
+}
+
+/** COPY text format: JSON text never holds raw tabs or newlines, so only backslashes need escaping. */
+const copyField = (value: unknown): string =>
+  value === null || value === undefined ? '\\N' : JSON.stringify(value).replaceAll('\\', '\\\\');
+
+function copyWriter(held: HeldScope): StageWriter {
+  const stream = held.client.query(copyFrom(`COPY import_stage (${COLUMNS}) FROM STDIN`)) as Writable;
+  let failure: Error | null = null;
+  stream.on('error', (err) => {
+    failure = err;
+  });
+  let ord = 0;
+  let buf = '';
+  let ended = false;
+  const flush = async () => {
+    if (failure) throw failure;
+    const chunk = buf;
+    buf = '';
+    if (!stream.write(chunk)) {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        stream.once('drain', () => {
+          stream.off('error', onError);
+          resolve();
+        });
+        stream.once('error', onError);
+      });
+    }
+  };
+  return {
+    async write(t) {
+      ord++;
+      buf += `${ord}\t${copyField(t.data)}\t${copyField(t.meta)}\t${copyField(t.annotations)}\t${copyField(t.predictions)}\t${t.fileUploadId ?? '\\N'}\n`;
+      if (buf.length >= 256 * 1024) await flush();
+    },
+    async end() {
+      if (buf) await flush();
+      await new Promise<void>((resolve, reject) => {
+        if (failure) return reject(failure);
+        stream.once('error', reject);
+        stream.once('finish', () => resolve());
+        stream.end();
+      });
+      ended = true;
+    },
+    async abort() {
+      if (ended || stream.destroyed) return;
+      ended = true;
+      await new Promise<void>((resolve) => {
+        stream.once('close', () => resolve());
+        stream.destroy(new Error('import abandoned'));
+      });
+    },
+  };
+}
+
+function batchWriter(tx: Tx): StageWriter {
+  let ord = 0;
+  let batch: unknown[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const text = `[${batch.join(',')}]`;
+    batch = [];
+    bytes = 0;
+    await sql`
+      INSERT INTO import_stage (ord, data, meta, annotations, predictions, file_upload_id)
+      SELECT (r ->> 'o')::bigint, r -> 'd', r -> 'm', nullif(r -> 'a', 'null'::jsonb), nullif(r -> 'p', 'null'::jsonb),
+             (r ->> 'f')::bigint
+      FROM jsonb_array_elements(${text}::jsonb) AS r`.execute(tx);
+  };
+  return {
+    async write(t) {
+      ord++;
+      const row = JSON.stringify({
+        o: ord,
+        d: t.data,
+        m: t.meta,
+        a: t.annotations,
+        p: t.predictions,
+        f: t.fileUploadId,
+      });
+      batch.push(row);
+      bytes += row.length;
+      if (batch.length >= 2000 || bytes >= 4 * 1024 * 1024) await flush();
+    },
+    end: flush,
+    abort: async () => {},
+  };
+}
+
+export function stageWriter(kind: DatabaseKind, held: HeldScope): StageWriter {
+  return kind === 'postgres' ? copyWriter(held) : batchWriter(held.tx);
+}
+
+export interface Totals {
+  tasks: number;
+  annotations: number;
+  cancelled: number;
+  predictions: number;
+  groundTruth: number;
+}
+
+/**
+ * Moves the staged tasks into the project: reserves their inner ids (the settings row is the lock that
+ * orders imports and single creates), inserts tasks, annotations and predictions set-based and adds
+ * everything to the project's counters.
+ */
+export async function commitStage(
+  tx: Tx,
+  target: { organizationId: number; projectId: number; importId: number; userId: number | null },
+  totals: Totals,
+): Promise<void> {
+  const { organizationId: org, projectId, importId, userId } = target;
+  await ensureSettings(tx, org, projectId);
+  const n = totals.tasks;
+  const reserved = await tx
+    .updateTable('annotation_settings')
+    .set((eb) => ({ next_inner_id: eb('next_inner_id', '+', n), updated_at: new Date() }))
+    .where('project_id', '=', projectId)
+    .returning([sql<number>`next_inner_id - ${n}`.as('first'), 'maximum_annotations'])
+    .executeTakeFirstOrThrow();
+  const first = reserved.first - 1;
+  // Imported tasks carry no import_id or updated_by (Label Studio leaves updated_by empty too): each would be
+  // a foreign-key check per row, which at a million rows costs more than the insert itself. The import
+  // record keeps the counts and the file uploads; tasks point at their file upload.
+  let labeled = 0;
+  let annotated = 0;
+  if (totals.annotations + totals.cancelled === 0) {
+    await sql`
+      INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id, total_predictions)
+      SELECT id, ${org}, ${projectId}, ${first} + ord, data, meta, file_upload_id, coalesce(jsonb_array_length(predictions), 0)
+      FROM import_stage`.execute(tx);
+  } else {
+    const { rows } = await sql<{ labeled: number; annotated: number }>`
+      WITH s AS (
+        SELECT id, ord, data, meta, file_upload_id,
+          coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
+                    WHERE a ->> 'was_cancelled' = 'false'), 0)::int AS n_ok,
+          coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
+                    WHERE a ->> 'was_cancelled' = 'true'), 0)::int AS n_cancelled,
+          coalesce(jsonb_array_length(predictions), 0) AS n_pred
+        FROM import_stage
+      ), ins AS (
+        INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id,
+                           total_annotations, cancelled_annotations, total_predictions, is_labeled)
+        SELECT id, ${org}, ${projectId}, ${first} + ord, data, meta, file_upload_id,
+               n_ok, n_cancelled, n_pred, n_ok >= ${reserved.maximum_annotations}
+        FROM s
+        RETURNING is_labeled, total_annotations
+      )
+      SELECT count(*) FILTER (WHERE is_labeled)::int AS labeled,
+             count(*) FILTER (WHERE total_annotations > 0)::int AS annotated
+      FROM ins`.execute(tx);
+    labeled = rows[0]!.labeled;
+    annotated = rows[0]!.annotated;
+  }
+  if (totals.annotations + totals.cancelled > 0) {
+    await sql`
+      INSERT INTO annotations (organization_id, project_id, task_id, result, result_count, was_cancelled,
+                               ground_truth, lead_time, completed_by, updated_by, import_id)
+      SELECT ${org}, ${projectId}, s.id, x.a -> 'result', jsonb_array_length(x.a -> 'result'),
+             (x.a ->> 'was_cancelled')::boolean, (x.a ->> 'ground_truth')::boolean,
+             (x.a ->> 'lead_time')::double precision, ${userId}, ${userId}, ${importId}
+      FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.annotations) WITH ORDINALITY AS x(a, k)
+      WHERE s.annotations IS NOT NULL`.execute(tx);
+  }
+  if (totals.predictions > 0) {
+    await sql`
+      INSERT INTO predictions (organization_id, project_id, task_id, result, score, model_version)
+      SELECT ${org}, ${projectId}, s.id, x.p -> 'result', (x.p ->> 'score')::double precision, x.p ->> 'model_version'
+      FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.predictions) WITH ORDINALITY AS x(p, k)
+      WHERE s.predictions IS NOT NULL`.execute(tx);
+  }
+  await tx
+    .updateTable('annotation_settings')
+    .set((eb) => ({
+      task_number: eb('task_number', '+', n),
+      total_annotations_number: eb('total_annotations_number', '+', totals.annotations),
+      skipped_annotations_number: eb('skipped_annotations_number', '+', totals.cancelled),
+      total_predictions_number: eb('total_predictions_number', '+', totals.predictions),
+      num_tasks_with_annotations: eb('num_tasks_with_annotations', '+', annotated),
+      finished_task_number: eb('finished_task_number', '+', labeled),
+      ground_truth_number: eb('ground_truth_number', '+', totals.groundTruth),
+    }))
+    .where('project_id', '=', projectId)
+    .execute();
+}
+
+export async function stagedTaskIds(tx: Tx): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`SELECT id FROM import_stage ORDER BY ord`.execute(tx);
+  return rows.map((r) => r.id);
+}
+
+export async function projectConfig(tx: Tx, projectId: number): Promise<string | null> {
+  const row = await tx
+    .selectFrom('annotation_settings')
+    .select('label_config')
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  return row?.label_config ?? null;
+}

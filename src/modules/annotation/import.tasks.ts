@@ -1,0 +1,100 @@
+// One imported value -> one staged task, with Label Studio's rules: a dict without `data` is the data itself;
+// `annotations` (or the legacy `completions`) and `predictions` ride along; every data key the label config
+// reads must be there (its own message, naming the task).
+import { AppError } from '../../platform/errors.ts';
+import type { StagedAnnotation, StagedPrediction, StagedTask, Totals } from './import.repo.ts';
+import { checkTaskData, type LabelConfig } from './label-config/index.ts';
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const invalidTask = (index: number, message: string) =>
+  new AppError('validation_failed', `task #${index}: ${message}`, {
+    detail: 'Validation error',
+    validation_errors: { non_field_errors: [`task #${index}: ${message}`] },
+  });
+
+function annotationsOf(value: unknown, index: number): StagedAnnotation[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value)) throw invalidTask(index, '"annotations" must be a list');
+  return value.map((a, k) => {
+    if (!isObject(a) || !Array.isArray(a.result))
+      throw invalidTask(index, `annotation ${k + 1} needs a "result" list`);
+    const lead = a.lead_time;
+    if (lead !== undefined && lead !== null && typeof lead !== 'number')
+      throw invalidTask(index, `annotation ${k + 1}: "lead_time" must be a number`);
+    return {
+      result: a.result,
+      was_cancelled: a.was_cancelled === true,
+      ground_truth: a.ground_truth === true,
+      lead_time: typeof lead === 'number' && Number.isFinite(lead) ? lead : null,
+    };
+  });
+}
+
+function predictionsOf(value: unknown, index: number): StagedPrediction[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value)) throw invalidTask(index, '"predictions" must be a list');
+  return value.map((p, k) => {
+    if (!isObject(p) || !Array.isArray(p.result))
+      throw invalidTask(index, `prediction ${k + 1} needs a "result" list`);
+    if (p.score !== undefined && p.score !== null && typeof p.score !== 'number')
+      throw invalidTask(index, `prediction ${k + 1}: "score" must be a number`);
+    return {
+      result: p.result,
+      score: typeof p.score === 'number' && Number.isFinite(p.score) ? p.score : null,
+      model_version: p.model_version === undefined || p.model_version === null ? '' : String(p.model_version),
+    };
+  });
+}
+
+export interface TaskReader {
+  read(value: unknown, fileUploadId: number | null): StagedTask;
+  totals: Totals;
+  /** The data keys seen (Label Studio's data_columns), at most 1000. */
+  columns: Set<string>;
+}
+
+export function createTaskReader(config: LabelConfig | null): TaskReader {
+  const totals: Totals = { tasks: 0, annotations: 0, cancelled: 0, predictions: 0, groundTruth: 0 };
+  const columns = new Set<string>();
+  return {
+    totals,
+    columns,
+    read(value, fileUploadId) {
+      const index = totals.tasks + 1;
+      if (!isObject(value)) throw invalidTask(index, 'a task must be a JSON object');
+      let data: Record<string, unknown>;
+      let task: StagedTask;
+      if (Object.hasOwn(value, 'data')) {
+        if (!isObject(value.data)) throw invalidTask(index, '"data" must be a JSON object');
+        data = value.data;
+        if (value.meta !== undefined && value.meta !== null && !isObject(value.meta))
+          throw invalidTask(index, '"meta" must be a JSON object');
+        task = {
+          data,
+          meta: isObject(value.meta) ? value.meta : {},
+          annotations: annotationsOf(value.annotations ?? value.completions, index),
+          predictions: predictionsOf(value.predictions, index),
+          fileUploadId,
+        };
+      } else {
+        data = value;
+        task = { data, meta: {}, annotations: null, predictions: null, fileUploadId };
+      }
+      if (config) {
+        const problem = checkTaskData(config, data);
+        if (problem) throw invalidTask(index, problem);
+      }
+      if (columns.size < 1000) for (const k of Object.keys(data)) columns.add(k);
+      totals.tasks++;
+      for (const a of task.annotations ?? []) {
+        if (a.was_cancelled) totals.cancelled++;
+        else totals.annotations++;
+        if (a.ground_truth) totals.groundTruth++;
+      }
+      totals.predictions += task.predictions?.length ?? 0;
+      return task;
+    },
+  };
+}
