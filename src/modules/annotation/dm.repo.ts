@@ -85,7 +85,7 @@ export async function deleteTasksIn(tx: Tx, projectId: number, source: Source): 
       .where('project_id', '=', projectId)
       .execute();
   }
-  return r.ids ?? [];
+  return (r.ids ?? []).map(Number); // an int8[] arrives as strings
 }
 
 /**
