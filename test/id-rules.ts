@@ -23,6 +23,7 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/jobs\/\{id\}$/, values: (w) => ({ id: w.jobId }) },
   { match: /^\/api\/webhooks\/\{id\}/, values: (w) => ({ id: w.webhookId }) },
   { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId }) },
+  { match: /^\/api\/dm\/views\/\{id\}/, values: (w) => ({ id: w.viewId }) },
   { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
   // Global user administration: B is not an administrator.

@@ -22,6 +22,7 @@ export interface World {
   jobId: number;
   webhookId: number;
   taskId: number;
+  viewId: number;
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
@@ -76,6 +77,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     project: projectId,
     data: { text: `${marker} task text` },
   });
+  const viewId = await create(app, headers, '/api/dm/views', {
+    project: projectId,
+    data: { title: `${marker} view`, filters: { conjunction: 'and', items: [] } },
+  });
   const body = await multipart([
     { name: `${marker}.csv`, bytes: `site,value\n${marker},1\n`, type: 'text/csv' },
   ]);
@@ -128,6 +133,7 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     jobId: job.id,
     webhookId,
     taskId,
+    viewId,
     fileId: file.json().id,
     uploadId,
   };

@@ -23,19 +23,34 @@ export function toView(v: ViewRow) {
   };
 }
 
-/** The filtered page and the totals over everything the filters match. */
+/**
+ * The filtered page and the totals over everything the filters match, in one round trip: the aggregate runs
+ * once and the page joins it laterally (an empty page still brings the totals, with a row of NULL task columns).
+ */
 export async function filteredPage(tx: Tx, q: CompiledQuery, limit: number, offset: number) {
-  const [page, totals] = await Promise.all([
-    sql<TaskRow>`
-      SELECT t.* FROM tasks t WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ${limit} OFFSET ${offset}`.execute(
-      tx,
-    ),
-    sql<{ total: number; total_annotations: number; total_predictions: number }>`
-      SELECT count(*)::int AS total, coalesce(sum(t.total_annotations), 0)::int AS total_annotations,
-             coalesce(sum(t.total_predictions), 0)::int AS total_predictions
-      FROM tasks t WHERE ${q.where}`.execute(tx),
-  ]);
-  return { rows: page.rows, ...totals.rows[0]! };
+  const { rows } = await sql<
+    TaskRow & { dm_total: number; dm_annotations: number; dm_predictions: number; dm_ord: number }
+  >`
+    SELECT m.dm_total, m.dm_annotations, m.dm_predictions, p.*
+    FROM (
+      SELECT count(*)::int AS dm_total, coalesce(sum(t.total_annotations), 0)::int AS dm_annotations,
+             coalesce(sum(t.total_predictions), 0)::int AS dm_predictions
+      FROM tasks t WHERE ${q.where}
+    ) m
+    LEFT JOIN LATERAL (
+      -- row_number over the sorted page keeps its order through the join
+      SELECT s.*, row_number() OVER () AS dm_ord FROM (
+        SELECT t.* FROM tasks t WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ${limit} OFFSET ${offset}
+      ) s
+    ) p ON TRUE
+    ORDER BY p.dm_ord`.execute(tx);
+  const first = rows[0]!;
+  return {
+    rows: rows.filter((r) => r.id !== null) as TaskRow[],
+    total: first.dm_total,
+    total_annotations: first.dm_annotations,
+    total_predictions: first.dm_predictions,
+  };
 }
 
 /** Locks the selected tasks and records them in `dm_selected`; returns how many. */
