@@ -22,6 +22,8 @@ if (mode === 'bare') {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' });
   const database = await openDatabase(config);
   const app = await buildApp({ config, database });
+  // As main.ts does: work can be enqueued (and, with JOBS=inline, run) in this process.
+  await app.jobs.start({ work: config.JOBS === 'inline' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);

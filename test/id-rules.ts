@@ -37,6 +37,7 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/drafts\/\{id\}/, values: (w) => ({ id: w.draftId }) },
   { match: /^\/api\/predictions\/\{id\}/, values: (w) => ({ id: w.predictionId }) },
   { match: /^\/api\/comments\/\{id\}/, values: (w) => ({ id: w.commentId }) },
+  { match: /^\/api\/dm\/views\/\{id\}/, values: (w) => ({ id: w.viewId }) },
   { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
   { match: /^\/api\/photos\/\{id\}/, values: (w) => ({ id: w.photoId, tag_id: w.photoTagId }) },

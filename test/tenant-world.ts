@@ -27,6 +27,7 @@ export interface World {
   draftId: number;
   predictionId: number;
   commentId: number;
+  viewId: number;
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
@@ -114,6 +115,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     annotation: annotationId,
     text: `${marker} comment`,
   });
+  const viewId = await create(app, headers, '/api/dm/views', {
+    project: projectId,
+    data: { title: `${marker} view`, filters: { conjunction: 'and', items: [] } },
+  });
   const body = await multipart([
     { name: `${marker}.csv`, bytes: `site,value\n${marker},1\n`, type: 'text/csv' },
   ]);
@@ -187,6 +192,7 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     draftId,
     predictionId,
     commentId,
+    viewId,
     fileId: file.json().id,
     uploadId,
     importId,

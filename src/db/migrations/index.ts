@@ -10,6 +10,7 @@ import * as m0007 from './0007_search_indexes.ts';
 import * as m0008 from './0008_annotation.ts';
 import * as m0009 from './0009_blob_refs.ts';
 import * as m0010 from './0010_photos.ts';
+import * as m0013 from './0013_dm_filters.ts';
 import * as m0014 from './0014_change_notices.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0008_annotation': m0008,
   '0009_blob_refs': m0009,
   '0010_photos': m0010,
+  '0013_dm_filters': m0013,
   '0014_change_notices': m0014,
 };

@@ -1,17 +1,24 @@
 // The annotation module (seed 003, Label Studio compatible): tasks, annotations, drafts, predictions,
 // comments, the next-task queue with locks, Label Studio's project fields (an extension of the one projects
 // resource), imports (import.*) and exports (export.*: the streaming converters in export/, the endpoints and
-// snapshot jobs beside them). The label config parser (label-config/) is pure code the endpoints use.
+// snapshot jobs beside them), and the data manager (dm.*: views, filters, actions). The label config parser
+// (label-config/) is pure code the endpoints use.
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { annotationsRoutes } from './annotations.routes.ts';
 import { createAnnotationsService } from './annotations.service.ts';
 import { commentsRoutes } from './comments.routes.ts';
 import { createCommentsService } from './comments.service.ts';
+import { createActionsService } from './dm.actions.ts';
+import { buildIndex, INDEX_TASK } from './dm.indexes.ts';
+import { dmRoutes } from './dm.routes.ts';
+import { createDmService } from './dm.service.ts';
+import { createViewsService } from './dm.views.ts';
 import { draftsRoutes } from './drafts.routes.ts';
 import { createDraftsService } from './drafts.service.ts';
 import { exportRoutes } from './export.routes.ts';
 import { CONVERT_JOB, createExportService, EXPORT_JOB } from './export.service.ts';
+import type { IndexNeed } from './filters/compile.ts';
 import { importRoutes } from './import.routes.ts';
 import { createImportService, IMPORT_JOB } from './import.service.ts';
 import { nextRoutes } from './next.routes.ts';
@@ -26,7 +33,19 @@ import { createTasksService } from './tasks.service.ts';
 export { annotationProjectExtension } from './settings.service.ts';
 
 export async function annotationModule(app: App, deps: Deps): Promise<void> {
-  tasksRoutes(app, createTasksService(deps));
+  const views = createViewsService(deps);
+  const dm = createDmService(deps, views);
+  deps.jobs.defineTask<IndexNeed>({
+    kind: INDEX_TASK,
+    retryLimit: 3,
+    retryDelay: 30,
+    concurrency: 1,
+    handler: async ({ payload }) => {
+      await buildIndex(deps.database, payload);
+    },
+  });
+  tasksRoutes(app, createTasksService(deps), dm);
+  dmRoutes(app, views, dm, createActionsService(deps, views));
   annotationsRoutes(app, createAnnotationsService(deps));
   settingsRoutes(app, createSettingsService(deps));
   draftsRoutes(app, createDraftsService(deps));

@@ -4,12 +4,13 @@ import { actorOf } from '../../platform/auth/plugin.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { IdParams } from '../../platform/http/common.schemas.ts';
 import { errors } from '../../platform/http/schemas.ts';
+import type { DmService } from './dm.service.ts';
 import { CreateTaskBody, Task, TaskListQuery, TaskPage, UpdateTaskBody } from './tasks.schemas.ts';
 import type { createTasksService } from './tasks.service.ts';
 
 const tags = ['tasks'];
 
-export function tasksRoutes(app: App, tasks: ReturnType<typeof createTasksService>): void {
+export function tasksRoutes(app: App, tasks: ReturnType<typeof createTasksService>, dm: DmService): void {
   app.get(
     '/api/tasks',
     {
@@ -22,6 +23,15 @@ export function tasksRoutes(app: App, tasks: ReturnType<typeof createTasksServic
     },
     async (request) => {
       const q = request.query;
+      if (q.view !== undefined || q.query !== undefined) {
+        return dm.listTasks(actorOf(request), q.project, {
+          view: q.view,
+          query: q.query,
+          page: q.page ?? 1,
+          pageSize: q.page_size ?? 100,
+          withRelated: q.fields !== 'task_only',
+        });
+      }
       return tasks.list(
         actorOf(request),
         q.project,

@@ -78,6 +78,10 @@ export const TaskListQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1 })),
   page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   fields: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('task_only')])),
+  /** A data manager view whose filters and ordering apply (takes precedence over `query`). */
+  view: Type.Optional(Id),
+  /** Label Studio's `{"filters", "ordering", "selectedItems"}` as JSON text. */
+  query: Type.Optional(Type.String({ maxLength: 1_000_000 })),
 });
 
 /** Label Studio's paging of tasks: `{tasks, total, total_annotations, total_predictions}`. */

@@ -139,6 +139,22 @@ export const policy = {
     roles: ['owner', 'manager', 'reviewer'],
     summary: 'export tasks and annotations, create and download snapshot exports',
   },
+  'dm.views.own': {
+    on: 'project',
+    roles: everyProjectRole,
+    creates: true,
+    summary: 'create, see, change and delete their own data manager views',
+  },
+  'dm.views.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: "see, change and delete other people's data manager views",
+  },
+  'dm.actions.run': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: 'run data manager actions (delete tasks, annotations or predictions, remove duplicates)',
+  },
   'project.webhooks.manage': {
     on: 'project',
     roles: ['owner', 'manager'],
