@@ -21,6 +21,7 @@ import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
+import { registerWebUi } from './platform/http/web.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
@@ -88,5 +89,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   webhooksModule(app, deps);
   await filesModule(app, deps);
   annotationModule(app, deps);
+  await registerWebUi(app);
   return app;
 }
