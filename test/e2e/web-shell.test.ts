@@ -3,14 +3,17 @@
 // reads the audit log. Each main page is screenshotted into artefacts/e2e (git-ignored) and checked with
 // axe-core (no serious violations), at desktop width and, for the main list, at phone width.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/web-build.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
+import { inScope } from '../../src/db/scope.ts';
 import type { App } from '../../src/platform/http/app-types.ts';
-import { createTestApp } from '../app.ts';
 import { unique } from '../factories.ts';
 import { createTestDatabase, kinds } from '../harness.ts';
 import { PASSWORD, signUp } from '../http-factories.ts';
@@ -28,17 +31,33 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
   let browser: Browser;
   let base: string;
   const problems: string[] = [];
+  let openGate: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
 
   before(async () => {
     mkdirSync(artefacts, { recursive: true });
     assert.ok(await buildWeb({ ifStale: true, quiet: true }), 'the web UI could not be built');
     database = await createTestDatabase(kind);
-    app = await createTestApp(database);
+    const config = loadConfig({ LOG_LEVEL: 'silent', SECRET_KEY: randomBytes(32).toString('hex') });
+    app = await buildApp({ config, database });
+    // A job whose progress the jobs panel shows live; it finishes when the test opens the gate.
+    app.jobs.define({
+      kind: 'e2e.tiling',
+      handler: async (job) => {
+        await job.progress(40, 'tiling the orthomosaic');
+        await gate;
+        return { tiles: 12 };
+      },
+    });
+    await app.jobs.start({ work: true });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchChromium();
   });
 
   after(async () => {
+    openGate();
     await browser?.close();
     await app?.close();
     await database?.close();
@@ -186,7 +205,8 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
       headers: { authorization: `Bearer ${key}` },
     });
     assert.equal(me.statusCode, 200);
-    assert.equal(me.json().username, username);
+    const alice = me.json() as { id: number; username: string; active_organization: number };
+    assert.equal(alice.username, username);
     await page.getByRole('row', { name: /CI uploader/ }).waitFor();
     await snap(page, '07-api-keys');
     await accessible(page, 'API keys');
@@ -206,7 +226,6 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
     for (const [link, heading, shot] of [
       ['Teams', 'Teams', '09-teams'],
       ['Workspaces', 'Workspaces', '10-workspaces'],
-      ['Jobs', 'Jobs', '11-jobs'],
     ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
@@ -222,19 +241,37 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
     await page.getByLabel('Team name').fill('Field crew');
     await page.getByRole('button', { name: 'Create team' }).click();
     await page.getByRole('heading', { name: 'Field crew' }).waitFor();
+    await page.getByRole('button', { name: 'Members', exact: true }).click();
+    await page.getByRole('combobox', { name: /^Role of .* in Field crew$/ }).waitFor();
+    await snap(page, '11-team-members');
+    await accessible(page, 'team members');
+
+    // The jobs panel follows a running job's progress until it finishes.
+    const scope = { organizationId: alice.active_organization, userId: alice.id };
+    await inScope(database.db, scope, (tx) =>
+      app.jobs.enqueue(tx, 'e2e.tiling', { ...scope, payload: {}, message: 'queued by the e2e test' }),
+    );
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();
+    await page.getByText('tiling the orthomosaic').waitFor();
+    assert.equal(await page.getByRole('progressbar').first().getAttribute('value'), '40');
+    await snap(page, '12-jobs-running');
+    await accessible(page, 'jobs');
+    openGate();
+    await page.locator('.state-succeeded').waitFor();
 
     // Keyboard: the skip link is the first stop and moves focus to the page.
     await page.goto('/projects');
     await page.getByRole('link', { name: 'Coastal survey 2026' }).waitFor();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Skip to content');
-    await snap(page, '12-projects');
+    await snap(page, '13-projects');
     await accessible(page, 'projects');
 
     // Phone width.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Coastal survey 2026' }).waitFor();
-    await snap(page, '13-projects-phone');
+    await snap(page, '14-projects-phone');
     await accessible(page, 'projects at phone width');
     const overflow = (await page.evaluate(
       'document.documentElement.scrollWidth - window.innerWidth',
@@ -242,7 +279,12 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at phone width`);
     await page.goto(projectUrl);
     await page.getByRole('heading', { name: 'Coastal survey 2026' }).waitFor();
-    await snap(page, '14-project-phone');
+    await snap(page, '15-project-phone');
+    await accessible(page, 'project at phone width');
+    const sideways = (await page.evaluate(
+      'document.documentElement.scrollWidth - window.innerWidth',
+    )) as number;
+    assert.ok(sideways <= 0, `the project page scrolls sideways by ${sideways}px at phone width`);
     await context.close();
 
     assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');

@@ -316,7 +316,7 @@ export default function Project() {
             <span className="badge">{roleLabel(project.data.role)}</span>
           </PageHeader>
           <div className="grid-2">
-            <Settings key={project.data.updated_at} project={project.data} />
+            <Settings key={project.data.id} project={project.data} />
             <Modules project={project.data} />
           </div>
           <Members project={project.data} />
