@@ -285,6 +285,19 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
       'document.documentElement.scrollWidth - window.innerWidth',
     )) as number;
     assert.ok(sideways <= 0, `the project page scrolls sideways by ${sideways}px at phone width`);
+
+    // An expired session (the access cookie gone) is renewed with the refresh cookie without a sign-in.
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await context.clearCookies({ name: 'gt_access' });
+    await page.goto('/api-keys');
+    await page.getByRole('row', { name: /CI uploader/ }).waitFor();
+    assert.ok((await context.cookies()).some((c) => c.name === 'gt_access'), 'a new access cookie was set');
+
+    // Signing out ends the session: the shell sends back to sign-in, and stays there on reload.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto('/projects');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await context.close();
 
     assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
