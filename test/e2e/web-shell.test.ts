@@ -291,7 +291,10 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
     await context.clearCookies({ name: 'gt_access' });
     await page.goto('/api-keys');
     await page.getByRole('row', { name: /CI uploader/ }).waitFor();
-    assert.ok((await context.cookies()).some((c) => c.name === 'gt_access'), 'a new access cookie was set');
+    assert.ok(
+      (await context.cookies()).some((c) => c.name === 'gt_access'),
+      'a new access cookie was set',
+    );
 
     // Signing out ends the session: the shell sends back to sign-in, and stays there on reload.
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -300,6 +303,44 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await context.close();
 
+    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
+  });
+
+  test('password reset by email, then sign-in by a magic link', async () => {
+    const carol = await signUp(app);
+    const { context, page } = await newContext();
+
+    await page.goto('/signin');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(carol.email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByText(`If an account uses ${carol.email}`).waitFor();
+    await snap(page, '16-reset-requested');
+    await accessible(page, 'password reset request');
+    await page.goto(`/reset-password?token=${await mailedToken(carol.email, 'password_reset')}`);
+    await page.getByLabel('New password').fill('Another-Pass7');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Your password is changed').waitFor();
+    await accessible(page, 'password reset');
+
+    // The link works once: the API's refusal is shown.
+    await page.goto(`/reset-password?token=${await mailedToken(carol.email, 'password_reset')}`);
+    await page.getByLabel('New password').fill('Third-Pass88');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /invalid|used|expired/i);
+
+    await page.goto('/signin');
+    await page.getByRole('link', { name: 'Email me a sign-in link' }).click();
+    await page.getByLabel('Email').fill(carol.email);
+    await page.getByRole('button', { name: 'Send link' }).click();
+    await page.getByText(`If an account uses ${carol.email}`).waitFor();
+    await page.goto(`/magic-link?token=${await mailedToken(carol.email, 'magic_link')}`);
+    await snap(page, '17-magic-link');
+    await accessible(page, 'magic link');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    assert.equal(await page.locator('.user-name').textContent(), carol.username);
+    await context.close();
     assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
   });
 });
