@@ -26,6 +26,7 @@ import { registerLabelStudioErrors } from './platform/http/label-studio.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
+import { registerWebUi } from './platform/http/web.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
@@ -102,5 +103,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   await filesModule(app, deps);
   await annotationModule(app, deps);
   await photosModule(app, deps);
+  await registerWebUi(app);
   return app;
 }

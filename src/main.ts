@@ -54,8 +54,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Groundtruth is running at http://localhost:${port} on the ${where}.`,
-      `  API docs: http://localhost:${port}/api/docs   health: http://localhost:${port}/healthz`,
-      '  Accounts and sign-up are not built yet (see the README status section).',
+      `  Web UI: http://localhost:${port}/   API docs: http://localhost:${port}/api/docs   health: http://localhost:${port}/healthz`,
       '',
     ].join('\n'),
   );

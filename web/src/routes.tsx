@@ -1,0 +1,55 @@
+// The route table. Every screen is its own lazy chunk, so module screens (annotation, photos, geodata, rooms)
+// are added here as further `lazy(() => import(...))` entries without growing the first load.
+import { lazy, type ReactNode, Suspense } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { Shell } from './Shell';
+import { Loading } from './ui/ui';
+
+const auth = () => import('./pages/auth');
+const SignIn = lazy(() => auth().then((m) => ({ default: m.SignIn })));
+const SignUp = lazy(() => auth().then((m) => ({ default: m.SignUp })));
+const MagicLink = lazy(() => auth().then((m) => ({ default: m.MagicLink })));
+const ResetPassword = lazy(() => auth().then((m) => ({ default: m.ResetPassword })));
+const ConfirmEmail = lazy(() => auth().then((m) => ({ default: m.ConfirmEmail })));
+const AcceptInvite = lazy(() => import('./pages/AcceptInvite'));
+const Projects = lazy(() => import('./pages/Projects'));
+const Project = lazy(() => import('./pages/Project'));
+const Teams = lazy(() => import('./pages/Teams'));
+const Workspaces = lazy(() => import('./pages/Workspaces'));
+const Members = lazy(() => import('./pages/Members'));
+const ApiKeys = lazy(() => import('./pages/ApiKeys'));
+const AuditLog = lazy(() => import('./pages/AuditLog'));
+const Jobs = lazy(() => import('./pages/Jobs'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+
+const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+
+/** Screens inside the signed-in shell, in navigation order. */
+export const shellRoutes = [
+  { path: 'projects', label: 'Projects', element: page(<Projects />) },
+  { path: 'teams', label: 'Teams', element: page(<Teams />) },
+  { path: 'workspaces', label: 'Workspaces', element: page(<Workspaces />) },
+  { path: 'members', label: 'Members', element: page(<Members />) },
+  { path: 'api-keys', label: 'API keys', element: page(<ApiKeys />) },
+  { path: 'audit-log', label: 'Audit log', element: page(<AuditLog />) },
+  { path: 'jobs', label: 'Jobs', element: page(<Jobs />) },
+] as const;
+
+export const router = createBrowserRouter([
+  { path: '/signin', element: page(<SignIn />) },
+  { path: '/signup', element: page(<SignUp />) },
+  { path: '/magic-link', element: page(<MagicLink />) },
+  { path: '/reset-password', element: page(<ResetPassword />) },
+  { path: '/confirm-email', element: page(<ConfirmEmail />) },
+  { path: '/accept-invite', element: page(<AcceptInvite />) },
+  {
+    path: '/',
+    element: <Shell />,
+    children: [
+      { index: true, element: <Navigate to="/projects" replace /> },
+      ...shellRoutes.map(({ path, element }) => ({ path, element })),
+      { path: 'projects/:id', element: page(<Project />) },
+      { path: '*', element: page(<NotFound />) },
+    ],
+  },
+]);
