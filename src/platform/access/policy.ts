@@ -5,13 +5,16 @@ export const orgRoles = ['owner', 'admin', 'member'] as const;
 export const projectRoles = ['owner', 'manager', 'annotator', 'reviewer', 'viewer'] as const;
 export const teamRoles = ['owner', 'manager', 'viewer'] as const;
 export const workspaceRoles = ['manager', 'member'] as const;
+/** Seed 001 (NVEIL) spells room roles in capitals; they are stored and shown that way. */
+export const roomRoles = ['OWNER', 'MEMBER'] as const;
 
 export type OrgRoleName = (typeof orgRoles)[number];
 export type ProjectRole = (typeof projectRoles)[number];
 export type TeamRole = (typeof teamRoles)[number];
 export type WorkspaceRole = (typeof workspaceRoles)[number];
+export type RoomRole = (typeof roomRoles)[number];
 
-export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace';
+export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace' | 'room';
 
 export interface Rule {
   on: ResourceKind;
@@ -105,6 +108,28 @@ export const policy = {
     roles: ['owner', 'manager'],
     summary: "create, change, test and delete the project's webhooks",
   },
+
+  'room.create': { on: 'organization', roles: everyOrgRole, creates: true, summary: 'create a chat or dashboard room' },
+  'license.read': { on: 'organization', roles: everyOrgRole, summary: "see the organization's license and seats" },
+  'license.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: 'take a plan, assign and release seats',
+  },
+  'room.read': {
+    on: 'room',
+    roles: roomRoles,
+    summary: 'see the room, its members, messages, files and dashboard panels',
+  },
+  'room.contribute': {
+    on: 'room',
+    roles: roomRoles,
+    summary: 'ask questions (post messages; edit and delete your own), attach and detach files',
+  },
+  'room.update': { on: 'room', roles: ['OWNER'], summary: 'rename, change settings, rotate the share token' },
+  'room.members.manage': { on: 'room', roles: ['OWNER'], summary: 'add, change and remove members' },
+  'room.panels.manage': { on: 'room', roles: ['OWNER'], summary: 'create, move, resize, edit and delete panels' },
+  'room.delete': { on: 'room', roles: ['OWNER'], summary: 'delete the room' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;
@@ -115,6 +140,7 @@ export type Action = keyof typeof policy;
  */
 export const orgAdminImplies: Record<Exclude<ResourceKind, 'organization'>, string> = {
   project: 'owner',
+  room: 'OWNER',
   team: 'owner',
   workspace: 'manager',
 };
@@ -135,7 +161,9 @@ export function strongest(kind: ResourceKind, ...roles: (string | null | undefin
         ? projectRoles
         : kind === 'team'
           ? teamRoles
-          : workspaceRoles;
+          : kind === 'room'
+            ? roomRoles
+            : workspaceRoles;
   let best: string | null = null;
   for (const r of roles) {
     if (r && order.includes(r) && (best === null || order.indexOf(r) < order.indexOf(best))) best = r;
