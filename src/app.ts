@@ -10,6 +10,7 @@ import { filesModule } from './modules/files/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
+import { roomsModule } from './modules/rooms/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { tenancyModule } from './modules/tenancy/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
@@ -88,5 +89,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   webhooksModule(app, deps);
   await filesModule(app, deps);
   annotationModule(app, deps);
+  await roomsModule(app, deps);
   return app;
 }

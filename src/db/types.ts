@@ -513,9 +513,15 @@ export interface Rooms {
   name: string;
   organization_id: number;
   owner_id: number | null;
-  token_hash: string;
   type: Generated<string>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface RoomTokens {
+  created_at: Generated<Timestamp>;
+  organization_id: number;
+  room_id: number;
+  token_hash: string;
 }
 
 export interface ShortLinks {
@@ -740,6 +746,7 @@ export interface DB {
   refresh_tokens: RefreshTokens;
   room_data_refs: RoomDataRefs;
   room_members: RoomMembers;
+  room_tokens: RoomTokens;
   rooms: Rooms;
   short_links: ShortLinks;
   single_use_tokens: SingleUseTokens;

@@ -27,8 +27,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       type text NOT NULL DEFAULT 'CHAT' CHECK (type IN ('CHAT', 'DASHBOARD')),
       name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
       owner_id bigint REFERENCES users (id) ON DELETE SET NULL,
-      -- SHA-256 of the random room token that embeds the room read-only; the token itself is never stored.
-      token_hash text NOT NULL UNIQUE CHECK (token_hash ~ '^[0-9a-f]{64}$'),
       engine text NOT NULL DEFAULT 'duckdb' CHECK (engine IN ('duckdb')),
       engine_settings jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(engine_settings) = 'object'),
       ${sql.raw(timestamps)},
@@ -168,14 +166,30 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX license_seats_user_idx ON license_seats (user_id);
     CREATE INDEX license_seats_assigned_by_idx ON license_seats (assigned_by);
 
-    -- The room token names a room without a session: resolved only through this function (owner rights,
-    -- exact hash match), never by loosening row-level security on rooms.
+    -- The room token (random; only its SHA-256 is kept) embeds a room read-only without a session. It lives
+    -- outside the tenant tables, readable by nobody but these two functions: the lookup by exact hash, and the
+    -- write, which can only name a room of the current organization (the foreign key checks it).
+    CREATE TABLE room_tokens (
+      room_id bigint PRIMARY KEY,
+      organization_id bigint NOT NULL,
+      token_hash text NOT NULL UNIQUE CHECK (token_hash ~ '^[0-9a-f]{64}$'),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      FOREIGN KEY (organization_id, room_id) REFERENCES rooms (organization_id, id) ON DELETE CASCADE
+    );
+    CREATE INDEX room_tokens_org_idx ON room_tokens (organization_id);
+    REVOKE ALL ON room_tokens FROM groundtruth_app;
     CREATE FUNCTION gt_room_by_token(hash text) RETURNS TABLE (room_id bigint, organization_id bigint)
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $f$
-      SELECT id, organization_id FROM rooms WHERE token_hash = hash
+      SELECT t.room_id, t.organization_id FROM room_tokens t WHERE t.token_hash = hash
     $f$;
-    REVOKE ALL ON FUNCTION gt_room_by_token(text) FROM PUBLIC;
-    GRANT EXECUTE ON FUNCTION gt_room_by_token(text) TO groundtruth_app;
+    CREATE FUNCTION gt_set_room_token(room bigint, hash text) RETURNS void
+      LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $f$
+      INSERT INTO room_tokens (room_id, organization_id, token_hash)
+        VALUES (room, gt_current_org_id(), hash)
+        ON CONFLICT (room_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = now()
+    $f$;
+    REVOKE ALL ON FUNCTION gt_room_by_token(text), gt_set_room_token(bigint, text) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION gt_room_by_token(text), gt_set_room_token(bigint, text) TO groundtruth_app;
 
     -- The bot that answers in rooms: a real user that cannot sign in (no password, inactive).
     INSERT INTO users (email, username, first_name, is_active, is_bot, is_approved)
@@ -188,7 +202,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   // The previous schema has no place for rooms, messages or licenses; the files attached to rooms stay.
   await sql`
+    DROP FUNCTION gt_set_room_token(bigint, text);
     DROP FUNCTION gt_room_by_token(text);
+    DROP TABLE room_tokens;
     DROP TABLE license_seats;
     DROP TABLE licenses;
     DROP TABLE license_catalog;
