@@ -20,7 +20,7 @@ interface Client {
   next(pred: (f: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
 }
 
-async function connect(url: string, token: string): Promise<Client> {
+async function connect(url: string, token: string, organizationId: number): Promise<Client> {
   const ws = new WebSocket(url);
   const frames: Record<string, unknown>[] = [];
   const waiters: { pred: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] = [];
@@ -40,10 +40,14 @@ async function connect(url: string, token: string): Promise<Client> {
     next: (pred) => {
       const seen = frames.find(pred);
       if (seen) return Promise.resolve(seen);
-      return new Promise((resolve) => waiters.push({ pred, resolve }));
+      return new Promise((resolve, reject) => {
+        // A missing frame fails the test with what did arrive, instead of hanging the suite.
+        const timer = setTimeout(() => reject(new Error(`frame not received; got ${JSON.stringify(frames).slice(0, 500)}`)), 30_000);
+        waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      });
     },
   };
-  ws.send(JSON.stringify({ type: 'auth', token }));
+  ws.send(JSON.stringify({ type: 'auth', token, organization_id: organizationId }));
   await client.next((f) => f.type === 'ready' || f.type === 'error');
   return client;
 }
@@ -135,7 +139,7 @@ forEachDatabase('rooms', (ctx) => {
 
   test('every connected member receives the bot answer with a table and a chart; others get nothing', async () => {
     const { owner, member, stranger, roomId, h } = await setup();
-    const [a, b, c] = await Promise.all([owner, member, stranger].map((p) => connect(wsUrl, p.accessToken)));
+    const [a, b, c] = await Promise.all([owner, member, stranger].map((p) => connect(wsUrl, p.accessToken, owner.orgId)));
     clients.push(a!, b!, c!);
     for (const cl of [a!, b!]) {
       cl.ws.send(JSON.stringify({ type: 'subscribe', room_id: roomId }));
@@ -170,7 +174,7 @@ forEachDatabase('rooms', (ctx) => {
     assert.ok(!c!.frames.some((f) => f.type === 'message'), 'the non-member saw a message');
 
     // Reconnect: asking for messages after an id returns what was missed.
-    const d = await connect(wsUrl, member.accessToken);
+    const d = await connect(wsUrl, member.accessToken, owner.orgId);
     clients.push(d);
     d.ws.send(JSON.stringify({ type: 'subscribe', room_id: roomId, after: 0 }));
     await d.next(isAnswer);
