@@ -25,6 +25,10 @@ export interface World {
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
+  roomId: number;
+  messageId: number;
+  panelId: number;
+  licenseId: number;
 }
 
 async function create(
@@ -98,6 +102,20 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   });
   assert.equal(tus.statusCode, 201, tus.body);
   const uploadId = String(tus.headers.location).split('/').pop()!;
+  const roomId = await create(app, headers, '/api/rooms', { name: `${marker} room` });
+  let messageId = 0;
+  let panelId = 0;
+  let licenseId = 0;
+  if (roomId) {
+    await create(app, headers, `/api/rooms/${roomId}/members`, { user_id: member.id });
+    await create(app, headers, `/api/rooms/${roomId}/files`, { file_id: file.json().id });
+    messageId = await create(app, headers, `/api/rooms/${roomId}/messages`, { text: `${marker} columns` });
+    panelId = await create(app, headers, `/api/rooms/${roomId}/panels`, {
+      name: `${marker} panel`,
+      layout: { x: 0, y: 0, w: 4, h: 3 },
+    });
+    licenseId = await create(app, headers, '/api/licenses', { plan: 'team' });
+  }
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
     tx
@@ -130,5 +148,9 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     taskId,
     fileId: file.json().id,
     uploadId,
+    roomId,
+    messageId,
+    panelId,
+    licenseId,
   };
 }
