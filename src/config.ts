@@ -72,7 +72,12 @@ export const ConfigSchema = Type.Object({
   ROOM_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 20000 }),
   ROOM_QUERY_MEMORY_MB: Type.Integer({ minimum: 64, maximum: 65536, default: 1024 }),
   ROOM_QUERY_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
-  ROOM_ANSWER_ROWS: Type.Integer({ minimum: 1, maximum: 10000, default: 200, description: 'rows a bot answer shows' }),
+  ROOM_ANSWER_ROWS: Type.Integer({
+    minimum: 1,
+    maximum: 10000,
+    default: 200,
+    description: 'rows a bot answer shows',
+  }),
   FREE_PLAN_ROOMS: Type.Integer({ minimum: 0, default: 20, description: 'rooms without a license' }),
   FREE_PLAN_SEATS: Type.Integer({ minimum: 1, default: 10, description: 'room members without a license' }),
   FREE_PLAN_STORAGE_BYTES: Type.Integer({ minimum: 0, default: 5 * 1024 ** 3 }),

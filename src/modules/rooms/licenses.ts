@@ -25,7 +25,14 @@ interface Effective {
   licenseId: number | null;
 }
 
-const planColumns = ['c.code', 'c.name', 'c.max_rooms', 'c.max_storage_bytes', 'c.max_seats', 'c.max_rows_per_query'] as const;
+const planColumns = [
+  'c.code',
+  'c.name',
+  'c.max_rooms',
+  'c.max_storage_bytes',
+  'c.max_seats',
+  'c.max_rows_per_query',
+] as const;
 
 const toPlan = (r: PlanLimits): PlanLimits => ({ ...r, max_storage_bytes: Number(r.max_storage_bytes) });
 
@@ -95,7 +102,11 @@ export function createLicenses(deps: Pick<Deps, 'database' | 'config'>) {
         .executeTakeFirst();
       return !!r;
     }
-    const r = await tx.selectFrom('room_members').select('room_id').where('user_id', '=', userId).executeTakeFirst();
+    const r = await tx
+      .selectFrom('room_members')
+      .select('room_id')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return !!r;
   }
 
@@ -146,7 +157,10 @@ export function createLicenses(deps: Pick<Deps, 'database' | 'config'>) {
     async assertRoomAllowed(tx: Tx, orgId: number): Promise<void> {
       await lockOrg(tx, orgId);
       const e = await effective(tx);
-      const r = await tx.selectFrom('rooms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await tx
+        .selectFrom('rooms')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       if (Number(r.n) >= e.plan.max_rooms)
         throw limitError(
           'rooms',
@@ -192,9 +206,11 @@ export function createLicenses(deps: Pick<Deps, 'database' | 'config'>) {
           .where('is_active', '=', true)
           .executeTakeFirst();
         if (!plan)
-          throw new AppError('validation_failed', `no plan "${planCode}" in the catalog (GET /api/license-catalog)`, [
-            { in: 'body', field: 'plan', message: 'is not a plan of the catalog' },
-          ]);
+          throw new AppError(
+            'validation_failed',
+            `no plan "${planCode}" in the catalog (GET /api/license-catalog)`,
+            [{ in: 'body', field: 'plan', message: 'is not a plan of the catalog' }],
+          );
         await lockOrg(tx, actor.organizationId!);
         if ((await effective(tx)).licenseId !== null)
           throw new AppError('conflict', 'the organization already has an active license');
@@ -216,7 +232,10 @@ export function createLicenses(deps: Pick<Deps, 'database' | 'config'>) {
       return inScope(database.db, scope(actor), async (tx) => {
         await authorize(tx, actor, 'license.read', [], access);
         await licenseOut(tx, licenseId);
-        const q = tx.selectFrom('license_seats').where('license_id', '=', licenseId).where('released_at', 'is', null);
+        const q = tx
+          .selectFrom('license_seats')
+          .where('license_id', '=', licenseId)
+          .where('released_at', 'is', null);
         const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
         const results = await q
           .select(['id', 'user_id', 'assigned_at'])
@@ -264,7 +283,8 @@ export function createLicenses(deps: Pick<Deps, 'database' | 'config'>) {
           .where('user_id', '=', userId)
           .where('released_at', 'is', null)
           .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) throw new AppError('not_found', `user ${userId} holds no seat of license ${licenseId}`);
+        if (Number(r.numUpdatedRows) === 0)
+          throw new AppError('not_found', `user ${userId} holds no seat of license ${licenseId}`);
       });
     },
   };

@@ -12,8 +12,8 @@ export function createLiveHub() {
   const rooms = new Map<number, Set<LiveSocket>>();
   return {
     subscribe(roomId: number, socket: LiveSocket) {
-      let set = rooms.get(roomId);
-      if (!set) rooms.set(roomId, (set = new Set()));
+      const set = rooms.get(roomId) ?? new Set<LiveSocket>();
+      rooms.set(roomId, set);
       set.add(socket);
     },
     unsubscribeAll(socket: LiveSocket) {

@@ -15,7 +15,13 @@ export function messageOut(m: MessageRow) {
     text: deleted ? '' : m.text,
     reply_to: m.reply_to,
     sql: deleted ? null : m.sql,
-    table: deleted ? null : ((m.result as { columns: { name: string; type: string }[]; rows: unknown[][]; truncated: boolean } | null) ?? null),
+    table: deleted
+      ? null
+      : ((m.result as {
+          columns: { name: string; type: string }[];
+          rows: unknown[][];
+          truncated: boolean;
+        } | null) ?? null),
     chart: deleted ? null : ((m.chart as Record<string, unknown> | null) ?? null),
     error: m.error,
     edited_at: m.edited_at,

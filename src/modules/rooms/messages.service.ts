@@ -130,7 +130,9 @@ export function createMessagesService(
           chart: answer.chart ? JSON.stringify(answer.chart) : null,
           error: answer.error,
         })
-        .onConflict((oc) => oc.column('reply_to').where('kind', '=', 'bot').where('reply_to', 'is not', null).doNothing())
+        .onConflict((oc) =>
+          oc.column('reply_to').where('kind', '=', 'bot').where('reply_to', 'is not', null).doNothing(),
+        )
         .returningAll()
         .executeTakeFirst(),
     );
@@ -189,16 +191,27 @@ export function createMessagesService(
         await authorize(tx, actor, 'room.contribute', [roomId], access);
         const m = await tx
           .insertInto('messages')
-          .values({ organization_id: actor.organizationId!, room_id: roomId, author_id: actor.userId, kind: 'user', text })
+          .values({
+            organization_id: actor.organizationId!,
+            room_id: roomId,
+            author_id: actor.userId,
+            kind: 'user',
+            text,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await jobs.enqueueTasks<AnswerPayload>(tx, ANSWER_TASK, actor.organizationId!, [{ roomId, messageId: m.id }]);
+        await jobs.enqueueTasks<AnswerPayload>(tx, ANSWER_TASK, actor.organizationId!, [
+          { roomId, messageId: m.id },
+        ]);
         return m;
       });
       const out = messageOut(row);
       hub.publish(out);
       answer(actor.organizationId!, { roomId, messageId: row.id }).catch((err: Error) =>
-        log.warn({ err: err.message, message_id: row.id }, 'room answer failed here; the queued task retries it'),
+        log.warn(
+          { err: err.message, message_id: row.id },
+          'room answer failed here; the queued task retries it',
+        ),
       );
       return out;
     },

@@ -12,13 +12,19 @@ import type { RoomsService } from './rooms.service.ts';
 
 const tags = ['rooms'];
 
-export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesService, licenses: Licenses): void {
+export function roomsRoutes(
+  app: App,
+  rooms: RoomsService,
+  messages: MessagesService,
+  licenses: Licenses,
+): void {
   app.post(
     '/api/rooms',
     {
       schema: {
         tags,
-        summary: 'Create a chat or dashboard room (you become its OWNER); the answer carries its share token once',
+        summary:
+          'Create a chat or dashboard room (you become its OWNER); the answer carries its share token once',
         body: S.RoomCreate,
         response: { 201: S.RoomWithToken, ...errors(400, 401, 403, 404) },
       },
@@ -43,7 +49,14 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
   );
   app.get(
     '/api/rooms/:id',
-    { schema: { tags, summary: 'One room', params: IdParams, response: { 200: S.Room, ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'One room',
+        params: IdParams,
+        response: { 200: S.Room, ...errors(400, 401, 404) },
+      },
+    },
     async (request) => rooms.get(actorOf(request), request.params.id),
   );
   app.patch(
@@ -84,7 +97,8 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
         response: { 201: S.TokenAnswer, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => reply.status(201).send(await rooms.rotateToken(actorOf(request), request.params.id)),
+    async (request, reply) =>
+      reply.status(201).send(await rooms.rotateToken(actorOf(request), request.params.id)),
   );
 
   app.get(
@@ -119,7 +133,12 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
       reply
         .status(201)
         .send(
-          await rooms.addMember(actorOf(request), request.params.id, request.body.user_id, request.body.role ?? 'MEMBER'),
+          await rooms.addMember(
+            actorOf(request),
+            request.params.id,
+            request.body.user_id,
+            request.body.role ?? 'MEMBER',
+          ),
         ),
   );
   app.delete(
@@ -143,7 +162,8 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
     {
       schema: {
         tags,
-        summary: 'Datasets attached to the room, each with its companion files and the table name the bot reads',
+        summary:
+          'Datasets attached to the room, each with its companion files and the table name the bot reads',
         params: IdParams,
         response: { 200: Type.Array(S.RoomFile, { maxItems: 1000 }), ...errors(400, 401, 404) },
       },
@@ -164,7 +184,14 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
     async (request, reply) =>
       reply
         .status(201)
-        .send(await rooms.attach(actorOf(request), request.params.id, request.body.file_id, request.body.panel_id ?? null)),
+        .send(
+          await rooms.attach(
+            actorOf(request),
+            request.params.id,
+            request.body.file_id,
+            request.body.panel_id ?? null,
+          ),
+        ),
   );
   app.delete(
     '/api/rooms/:id/files/:file_id',
@@ -268,11 +295,19 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
         response: { 201: S.Panel, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => reply.status(201).send(await rooms.createPanel(actorOf(request), request.params.id, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await rooms.createPanel(actorOf(request), request.params.id, request.body)),
   );
   app.get(
     '/api/rooms/:id/panels/:panel_id',
-    { schema: { tags, summary: 'One panel', params: S.PanelParams, response: { 200: S.Panel, ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'One panel',
+        params: S.PanelParams,
+        response: { 200: S.Panel, ...errors(400, 401, 404) },
+      },
+    },
     async (request) => rooms.panel(actorOf(request), request.params.id, request.params.panel_id),
   );
   app.patch(
@@ -280,13 +315,14 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
     {
       schema: {
         tags,
-        summary: "Move, resize, rename a panel or edit its chart spec",
+        summary: 'Move, resize, rename a panel or edit its chart spec',
         params: S.PanelParams,
         body: S.PanelUpdate,
         response: { 200: S.Panel, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => rooms.updatePanel(actorOf(request), request.params.id, request.params.panel_id, request.body),
+    async (request) =>
+      rooms.updatePanel(actorOf(request), request.params.id, request.params.panel_id, request.body),
   );
   app.delete(
     '/api/rooms/:id/panels/:panel_id',
@@ -358,7 +394,8 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
         response: { 201: S.License, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.status(201).send(await licenses.create(actorOf(request), request.body.plan)),
+    async (request, reply) =>
+      reply.status(201).send(await licenses.create(actorOf(request), request.body.plan)),
   );
   app.get(
     '/api/licenses/:id/seats',
@@ -389,7 +426,9 @@ export function roomsRoutes(app: App, rooms: RoomsService, messages: MessagesSer
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await licenses.assignSeat(actorOf(request), request.params.id, request.body.user_id)),
+      reply
+        .status(201)
+        .send(await licenses.assignSeat(actorOf(request), request.params.id, request.body.user_id)),
   );
   app.delete(
     '/api/licenses/:id/seats/:user_id',

@@ -28,7 +28,9 @@ export const Room = Type.Object({
 export const RoomWithToken = Type.Intersect([
   Room,
   Type.Object({
-    token: Type.String({ description: 'shown once: embeds the room read-only (GET /api/shared/rooms/{token})' }),
+    token: Type.String({
+      description: 'shown once: embeds the room read-only (GET /api/shared/rooms/{token})',
+    }),
   }),
 ]);
 export const TokenAnswer = Type.Object({ token: Type.String() });
@@ -80,7 +82,9 @@ export const MessageText = Type.Object(
 );
 export const MessageParams = Type.Object({ id: Id, message_id: Id });
 export const MessageListQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'messages after this id (0: from the start)' })),
+  after: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'messages after this id (0: from the start)' }),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 });
 export const MessagePage = Type.Object({
@@ -93,7 +97,12 @@ export const AttachFile = Type.Object(
   { additionalProperties: false },
 );
 export const RoomFileParams = Type.Object({ id: Id, file_id: Id });
-const FileSummary = Type.Object({ id: Type.Integer(), name: Type.String(), size: Type.Integer(), mime_type: Type.String() });
+const FileSummary = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  size: Type.Integer(),
+  mime_type: Type.String(),
+});
 export const RoomFile = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -121,7 +130,10 @@ const PanelConfig = Type.Object(
     table: Type.Optional(ResultTableSchema),
     message_id: Type.Optional(Id),
   },
-  { additionalProperties: false, description: 'message_id pins a bot answer: its SQL, table and chart are copied' },
+  {
+    additionalProperties: false,
+    description: 'message_id pins a bot answer: its SQL, table and chart are copied',
+  },
 );
 export const PanelCreate = Type.Object(
   { name: Name, layout: Layout, config: Type.Optional(PanelConfig) },

@@ -137,7 +137,12 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
       panel: r.panel_id,
       companions: companions
         .filter((c) => c.parent_file_id === r.id)
-        .map((c) => ({ id: c.id, name: c.original_name, size: Number(c.size_bytes), mime_type: c.mime_type })),
+        .map((c) => ({
+          id: c.id,
+          name: c.original_name,
+          size: Number(c.size_bytes),
+          mime_type: c.mime_type,
+        })),
       attached_at: r.created_at,
     }));
   }
@@ -159,10 +164,21 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
           .returningAll()
           .executeTakeFirstOrThrow();
         await sql`SELECT gt_set_room_token(${room.id}::bigint, ${hashToken(token)})`.execute(tx);
-        await licenses.giveSeat(tx, actor.organizationId!, await licenses.effective(tx), actor.userId, actor.userId);
+        await licenses.giveSeat(
+          tx,
+          actor.organizationId!,
+          await licenses.effective(tx),
+          actor.userId,
+          actor.userId,
+        );
         await tx
           .insertInto('room_members')
-          .values({ organization_id: room.organization_id, room_id: room.id, user_id: actor.userId, role: 'OWNER' })
+          .values({
+            organization_id: room.organization_id,
+            room_id: room.id,
+            user_id: actor.userId,
+            role: 'OWNER',
+          })
           .execute();
         return { ...roomOut(room, 'OWNER'), token };
       });
@@ -174,7 +190,9 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
         const admin = orgRole === 'owner' || orgRole === 'admin';
         let q = tx
           .selectFrom('rooms as r')
-          .leftJoin('room_members as m', (j) => j.onRef('m.room_id', '=', 'r.id').on('m.user_id', '=', actor.userId));
+          .leftJoin('room_members as m', (j) =>
+            j.onRef('m.room_id', '=', 'r.id').on('m.user_id', '=', actor.userId),
+          );
         if (!admin) q = q.where('m.user_id', 'is not', null);
         if (filter.type) q = q.where('r.type', '=', filter.type);
         const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -186,7 +204,10 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
           .limit(page.pageSize)
           .offset((page.page - 1) * page.pageSize)
           .execute();
-        return { count: Number(n), results: rows.map((r) => roomOut(r, r.my_role ?? (admin ? 'OWNER' : null))) };
+        return {
+          count: Number(n),
+          results: rows.map((r) => roomOut(r, r.my_role ?? (admin ? 'OWNER' : null))),
+        };
       });
     },
 
@@ -258,14 +279,26 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
           .executeTakeFirst();
         if (!inOrg) throw new AppError('not_found', `user ${userId} is not a member of this organization`);
         await licenses.lockOrg(tx, actor.organizationId!);
-        await licenses.giveSeat(tx, actor.organizationId!, await licenses.effective(tx), userId, actor.userId);
+        await licenses.giveSeat(
+          tx,
+          actor.organizationId!,
+          await licenses.effective(tx),
+          userId,
+          actor.userId,
+        );
         const row = await tx
           .insertInto('room_members')
           .values({ organization_id: actor.organizationId!, room_id: id, user_id: userId, role })
-          .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet({ role, updated_at: sql`now()` }))
+          .onConflict((oc) =>
+            oc.columns(['room_id', 'user_id']).doUpdateSet({ role, updated_at: sql`now()` }),
+          )
           .returning(['user_id', 'role', 'created_at'])
           .executeTakeFirstOrThrow();
-        const u = await tx.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
+        const u = await tx
+          .selectFrom('users')
+          .select('username')
+          .where('id', '=', userId)
+          .executeTakeFirstOrThrow();
         return { ...row, username: u.username, role: row.role as 'OWNER' | 'MEMBER' };
       });
     },
@@ -309,7 +342,8 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
         const mayRead =
           file &&
           (file.uploaded_by === actor.userId ||
-            (file.project_id !== null && (await permitted(tx, actor, 'project.read', [file.project_id])).size > 0));
+            (file.project_id !== null &&
+              (await permitted(tx, actor, 'project.read', [file.project_id])).size > 0));
         if (!file || !mayRead) throw new AppError('not_found', `file ${fileId} not found`);
         if (file.parent_file_id !== null)
           throw new AppError(
@@ -341,7 +375,8 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
           .where('room_id', '=', id)
           .where('file_id', '=', fileId)
           .executeTakeFirst();
-        if (Number(r.numDeletedRows) === 0) throw new AppError('not_found', `file ${fileId} is not attached to room ${id}`);
+        if (Number(r.numDeletedRows) === 0)
+          throw new AppError('not_found', `file ${fileId} is not attached to room ${id}`);
       });
     },
 
@@ -434,33 +469,37 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
         return rows[0];
       });
       if (!found) throw notFound;
-      return inScope(database.db, { organizationId: Number(found.organization_id), userId: null }, async (tx) => {
-        const room = await roomRow(tx, Number(found.room_id));
-        const panels = await tx
-          .selectFrom('dashboard_panels')
-          .selectAll()
-          .where('room_id', '=', room.id)
-          .orderBy('id')
-          .limit(200)
-          .execute();
-        const messages =
-          room.type === 'CHAT'
-            ? await tx
-                .selectFrom('messages')
-                .selectAll()
-                .where('room_id', '=', room.id)
-                .where('kind', '=', 'bot')
-                .where('deleted_at', 'is', null)
-                .orderBy('id', 'desc')
-                .limit(50)
-                .execute()
-            : [];
-        return {
-          room: { id: room.id, name: room.name, type: room.type as 'CHAT' | 'DASHBOARD' },
-          panels: panels.map(panelOut),
-          messages: messages.reverse().map(messageOut),
-        };
-      });
+      return inScope(
+        database.db,
+        { organizationId: Number(found.organization_id), userId: null },
+        async (tx) => {
+          const room = await roomRow(tx, Number(found.room_id));
+          const panels = await tx
+            .selectFrom('dashboard_panels')
+            .selectAll()
+            .where('room_id', '=', room.id)
+            .orderBy('id')
+            .limit(200)
+            .execute();
+          const messages =
+            room.type === 'CHAT'
+              ? await tx
+                  .selectFrom('messages')
+                  .selectAll()
+                  .where('room_id', '=', room.id)
+                  .where('kind', '=', 'bot')
+                  .where('deleted_at', 'is', null)
+                  .orderBy('id', 'desc')
+                  .limit(50)
+                  .execute()
+              : [];
+          return {
+            room: { id: room.id, name: room.name, type: room.type as 'CHAT' | 'DASHBOARD' },
+            panels: panels.map(panelOut),
+            messages: messages.reverse().map(messageOut),
+          };
+        },
+      );
     },
   };
 }

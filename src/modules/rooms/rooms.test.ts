@@ -12,7 +12,8 @@ import { inScope } from '../../db/scope.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { multipart } from '../files/files.test-kit.ts';
 
-const CSV = 'region,amount,day\nnorth,10,2024-01-01\nsouth,20,2024-01-02\nnorth,5,2024-01-02\neast,7,2024-01-03\n';
+const CSV =
+  'region,amount,day\nnorth,10,2024-01-01\nsouth,20,2024-01-02\nnorth,5,2024-01-02\neast,7,2024-01-03\n';
 
 interface Client {
   ws: WebSocket;
@@ -23,7 +24,10 @@ interface Client {
 async function connect(url: string, token: string, organizationId: number): Promise<Client> {
   const ws = new WebSocket(url);
   const frames: Record<string, unknown>[] = [];
-  const waiters: { pred: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    pred: (f: Record<string, unknown>) => boolean;
+    resolve: (f: Record<string, unknown>) => void;
+  }[] = [];
   ws.on('message', (data) => {
     const f = JSON.parse(String(data));
     frames.push(f);
@@ -42,8 +46,17 @@ async function connect(url: string, token: string, organizationId: number): Prom
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         // A missing frame fails the test with what did arrive, instead of hanging the suite.
-        const timer = setTimeout(() => reject(new Error(`frame not received; got ${JSON.stringify(frames).slice(0, 500)}`)), 30_000);
-        waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+        const timer = setTimeout(
+          () => reject(new Error(`frame not received; got ${JSON.stringify(frames).slice(0, 500)}`)),
+          30_000,
+        );
+        waiters.push({
+          pred,
+          resolve: (f) => {
+            clearTimeout(timer);
+            resolve(f);
+          },
+        });
       });
     },
   };
@@ -78,7 +91,10 @@ forEachDatabase('rooms', (ctx) => {
 
   async function join(owner: Person, p: Person) {
     await inScope(ctx.database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
-      tx.insertInto('organization_members').values({ organization_id: owner.orgId, user_id: p.id, role: 'member' }).execute(),
+      tx
+        .insertInto('organization_members')
+        .values({ organization_id: owner.orgId, user_id: p.id, role: 'member' })
+        .execute(),
     );
   }
 
@@ -101,7 +117,12 @@ forEachDatabase('rooms', (ctx) => {
     await join(owner, member);
     await join(owner, stranger);
     const h = inOrg(owner, owner.orgId);
-    const room = await app.inject({ method: 'POST', url: '/api/rooms', headers: h, payload: { name: 'Sales' } });
+    const room = await app.inject({
+      method: 'POST',
+      url: '/api/rooms',
+      headers: h,
+      payload: { name: 'Sales' },
+    });
     assert.equal(room.statusCode, 201, room.body);
     const roomId = room.json().id as number;
     const add = await app.inject({
@@ -125,11 +146,20 @@ forEachDatabase('rooms', (ctx) => {
 
   async function answerTo(owner: Person, roomId: number, text: string) {
     const h = inOrg(owner, owner.orgId);
-    const posted = await app.inject({ method: 'POST', url: `/api/rooms/${roomId}/messages`, headers: h, payload: { text } });
+    const posted = await app.inject({
+      method: 'POST',
+      url: `/api/rooms/${roomId}/messages`,
+      headers: h,
+      payload: { text },
+    });
     assert.equal(posted.statusCode, 201, posted.body);
     const id = posted.json().id as number;
     for (let i = 0; i < 400; i++) {
-      const list = await app.inject({ method: 'GET', url: `/api/rooms/${roomId}/messages?after=${id}`, headers: h });
+      const list = await app.inject({
+        method: 'GET',
+        url: `/api/rooms/${roomId}/messages?after=${id}`,
+        headers: h,
+      });
       const reply = list.json().results.find((m: { reply_to: number }) => m.reply_to === id);
       if (reply) return reply;
       await new Promise((r) => setTimeout(r, 25));
@@ -139,7 +169,9 @@ forEachDatabase('rooms', (ctx) => {
 
   test('every connected member receives the bot answer with a table and a chart; others get nothing', async () => {
     const { owner, member, stranger, roomId, h } = await setup();
-    const [a, b, c] = await Promise.all([owner, member, stranger].map((p) => connect(wsUrl, p.accessToken, owner.orgId)));
+    const [a, b, c] = await Promise.all(
+      [owner, member, stranger].map((p) => connect(wsUrl, p.accessToken, owner.orgId)),
+    );
     clients.push(a!, b!, c!);
     for (const cl of [a!, b!]) {
       cl.ws.send(JSON.stringify({ type: 'subscribe', room_id: roomId }));
@@ -161,7 +193,12 @@ forEachDatabase('rooms', (ctx) => {
       f.type === 'message' && (f.message as { reply_to: number }).reply_to === posted.json().id;
     const [fa, fb] = await Promise.all([a!.next(isAnswer), b!.next(isAnswer)]);
     for (const f of [fa, fb]) {
-      const m = f.message as { kind: string; table: { rows: unknown[][] }; chart: { mark: string }; sql: string };
+      const m = f.message as {
+        kind: string;
+        table: { rows: unknown[][] };
+        chart: { mark: string };
+        sql: string;
+      };
       assert.equal(m.kind, 'bot');
       assert.deepEqual(m.table.rows, [
         ['north', 2],
@@ -179,7 +216,11 @@ forEachDatabase('rooms', (ctx) => {
     d.ws.send(JSON.stringify({ type: 'subscribe', room_id: roomId, after: 0 }));
     await d.next(isAnswer);
 
-    for (const url of [`/api/rooms/${roomId}`, `/api/rooms/${roomId}/messages`, `/api/rooms/${roomId}/files`]) {
+    for (const url of [
+      `/api/rooms/${roomId}`,
+      `/api/rooms/${roomId}/messages`,
+      `/api/rooms/${roomId}/files`,
+    ]) {
       const res = await app.inject({ method: 'GET', url, headers: inOrg(stranger, owner.orgId) });
       assert.equal(res.statusCode, 404, `${url}: ${res.body}`);
     }
@@ -222,7 +263,11 @@ forEachDatabase('rooms', (ctx) => {
       assert.match(a.text, /did not run/);
       assert.equal(a.table, null);
     }
-    const ok = await answerTo(owner, roomId, '```sql\nSELECT region, sum(amount) AS total FROM sales GROUP BY 1 ORDER BY 2 DESC\n```');
+    const ok = await answerTo(
+      owner,
+      roomId,
+      '```sql\nSELECT region, sum(amount) AS total FROM sales GROUP BY 1 ORDER BY 2 DESC\n```',
+    );
     assert.equal(ok.error, null, ok.text);
     assert.deepEqual(ok.table.rows[0], ['south', 20]);
     const slow = await answerTo(
@@ -240,7 +285,12 @@ forEachDatabase('rooms', (ctx) => {
       { name: 'parcels.shp', bytes: 'shp-bytes' },
       { name: 'parcels.dbf', bytes: 'dbf-bytes' },
     ]);
-    const res = await app.inject({ method: 'POST', url: `/api/rooms/${roomId}/files`, headers: h, payload: { file_id: shp.id } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/rooms/${roomId}/files`,
+      headers: h,
+      payload: { file_id: shp.id },
+    });
     assert.equal(res.statusCode, 201, res.body);
     assert.equal(res.json().companions.length, 1);
     assert.equal(res.json().companions[0].name, 'parcels.dbf');
@@ -295,7 +345,12 @@ forEachDatabase('rooms', (ctx) => {
 
   test('messages: edit your own, soft-delete, others cannot; bad input is 400', async () => {
     const { owner, member, roomId, h } = await setup();
-    const m = await app.inject({ method: 'POST', url: `/api/rooms/${roomId}/messages`, headers: h, payload: { text: 'columns' } });
+    const m = await app.inject({
+      method: 'POST',
+      url: `/api/rooms/${roomId}/messages`,
+      headers: h,
+      payload: { text: 'columns' },
+    });
     const id = m.json().id;
     const byOther = await app.inject({
       method: 'PATCH',
@@ -304,20 +359,43 @@ forEachDatabase('rooms', (ctx) => {
       payload: { text: 'hijack' },
     });
     assert.equal(byOther.statusCode, 403);
-    const edit = await app.inject({ method: 'PATCH', url: `/api/rooms/${roomId}/messages/${id}`, headers: h, payload: { text: 'describe' } });
+    const edit = await app.inject({
+      method: 'PATCH',
+      url: `/api/rooms/${roomId}/messages/${id}`,
+      headers: h,
+      payload: { text: 'describe' },
+    });
     assert.equal(edit.statusCode, 200);
     assert.ok(edit.json().edited_at);
-    const del = await app.inject({ method: 'DELETE', url: `/api/rooms/${roomId}/messages/${id}`, headers: h });
+    const del = await app.inject({
+      method: 'DELETE',
+      url: `/api/rooms/${roomId}/messages/${id}`,
+      headers: h,
+    });
     assert.equal(del.statusCode, 204);
-    const list = await app.inject({ method: 'GET', url: `/api/rooms/${roomId}/messages?after=${id - 1}`, headers: h });
+    const list = await app.inject({
+      method: 'GET',
+      url: `/api/rooms/${roomId}/messages?after=${id - 1}`,
+      headers: h,
+    });
     const gone = list.json().results.find((x: { id: number }) => x.id === id);
     assert.equal(gone.deleted, true);
     assert.equal(gone.text, '');
     for (const payload of [{ text: '' }, { text: '   ' }, {}]) {
-      const res = await app.inject({ method: 'POST', url: `/api/rooms/${roomId}/messages`, headers: h, payload });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/rooms/${roomId}/messages`,
+        headers: h,
+        payload,
+      });
       assert.equal(res.statusCode, 400, JSON.stringify(payload));
     }
-    const badRoom = await app.inject({ method: 'POST', url: '/api/rooms', headers: h, payload: { name: 'x', type: 'VIDEO' } });
+    const badRoom = await app.inject({
+      method: 'POST',
+      url: '/api/rooms',
+      headers: h,
+      payload: { name: 'x', type: 'VIDEO' },
+    });
     assert.equal(badRoom.statusCode, 400);
   });
 
@@ -326,24 +404,57 @@ forEachDatabase('rooms', (ctx) => {
     const third = await signUp(app);
     await join(owner, third);
     // owner + member hold 2 of the free plan's 3 seats.
-    const ok = await app.inject({ method: 'POST', url: `/api/rooms/${roomId}/members`, headers: h, payload: { user_id: third.id } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: `/api/rooms/${roomId}/members`,
+      headers: h,
+      payload: { user_id: third.id },
+    });
     assert.equal(ok.statusCode, 201, ok.body);
-    const full = await app.inject({ method: 'POST', url: `/api/rooms/${roomId}/members`, headers: h, payload: { user_id: stranger.id } });
+    const full = await app.inject({
+      method: 'POST',
+      url: `/api/rooms/${roomId}/members`,
+      headers: h,
+      payload: { user_id: stranger.id },
+    });
     assert.equal(full.statusCode, 403);
     assert.equal(full.json().error.code, 'license_limit');
     assert.equal(full.json().error.details.limit, 'seats');
     for (let i = 0; i < 3; i++)
-      assert.equal((await app.inject({ method: 'POST', url: '/api/rooms', headers: h, payload: { name: `r${i}` } })).statusCode, 201);
-    const rooms = await app.inject({ method: 'POST', url: '/api/rooms', headers: h, payload: { name: 'one too many' } });
+      assert.equal(
+        (await app.inject({ method: 'POST', url: '/api/rooms', headers: h, payload: { name: `r${i}` } }))
+          .statusCode,
+        201,
+      );
+    const rooms = await app.inject({
+      method: 'POST',
+      url: '/api/rooms',
+      headers: h,
+      payload: { name: 'one too many' },
+    });
     assert.equal(rooms.statusCode, 403);
     assert.equal(rooms.json().error.details.limit, 'rooms');
     // A license: the room members take its seats; a released seat frees a place.
-    const lic = await app.inject({ method: 'POST', url: '/api/licenses', headers: h, payload: { plan: 'team' } });
+    const lic = await app.inject({
+      method: 'POST',
+      url: '/api/licenses',
+      headers: h,
+      payload: { plan: 'team' },
+    });
     assert.equal(lic.statusCode, 201, lic.body);
     assert.equal(lic.json().seats_used, 3);
-    const seat = await app.inject({ method: 'POST', url: `/api/licenses/${lic.json().id}/seats`, headers: h, payload: { user_id: stranger.id } });
+    const seat = await app.inject({
+      method: 'POST',
+      url: `/api/licenses/${lic.json().id}/seats`,
+      headers: h,
+      payload: { user_id: stranger.id },
+    });
     assert.equal(seat.statusCode, 201, seat.body);
-    const rel = await app.inject({ method: 'DELETE', url: `/api/licenses/${lic.json().id}/seats/${stranger.id}`, headers: h });
+    const rel = await app.inject({
+      method: 'DELETE',
+      url: `/api/licenses/${lic.json().id}/seats/${stranger.id}`,
+      headers: h,
+    });
     assert.equal(rel.statusCode, 204);
     const catalog = await app.inject({ method: 'GET', url: '/api/license-catalog', headers: h });
     assert.deepEqual(

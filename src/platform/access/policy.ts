@@ -109,8 +109,17 @@ export const policy = {
     summary: "create, change, test and delete the project's webhooks",
   },
 
-  'room.create': { on: 'organization', roles: everyOrgRole, creates: true, summary: 'create a chat or dashboard room' },
-  'license.read': { on: 'organization', roles: everyOrgRole, summary: "see the organization's license and seats" },
+  'room.create': {
+    on: 'organization',
+    roles: everyOrgRole,
+    creates: true,
+    summary: 'create a chat or dashboard room',
+  },
+  'license.read': {
+    on: 'organization',
+    roles: everyOrgRole,
+    summary: "see the organization's license and seats",
+  },
   'license.manage': {
     on: 'organization',
     roles: ['owner', 'admin'],
@@ -128,7 +137,11 @@ export const policy = {
   },
   'room.update': { on: 'room', roles: ['OWNER'], summary: 'rename, change settings, rotate the share token' },
   'room.members.manage': { on: 'room', roles: ['OWNER'], summary: 'add, change and remove members' },
-  'room.panels.manage': { on: 'room', roles: ['OWNER'], summary: 'create, move, resize, edit and delete panels' },
+  'room.panels.manage': {
+    on: 'room',
+    roles: ['OWNER'],
+    summary: 'create, move, resize, edit and delete panels',
+  },
   'room.delete': { on: 'room', roles: ['OWNER'], summary: 'delete the room' },
 } as const satisfies Record<string, Rule>;
 

@@ -109,7 +109,10 @@ function help(tables: TableInfo[], what: string): Plan {
 /** The table a question is about: one it names (by table or file name), else the first. */
 function pickTable(q: string, tables: TableInfo[]): { table: TableInfo; rest: string } {
   for (const t of tables) {
-    const re = new RegExp(`\\b(in|from|of)\\s+(${t.name}|${t.fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})\\b`, 'i');
+    const re = new RegExp(
+      `\\b(in|from|of)\\s+(${t.name}|${t.fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})\\b`,
+      'i',
+    );
     if (re.test(q)) return { table: t, rest: q.replace(re, ' ') };
   }
   return { table: tables[0]!, rest: q };
@@ -136,24 +139,38 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
   const q = rest.trim().replace(/\s+/g, ' ');
   const t = quote(table.name);
   const col = (said: string) => resolveColumn(table, said);
-  const unknown = (said: string) => help(tables, `I could not find a column like "${said.trim()}" in ${table.name}.`);
+  const unknown = (said: string) =>
+    help(tables, `I could not find a column like "${said.trim()}" in ${table.name}.`);
   let m: RegExpExecArray | null;
 
   if (/^(columns|schema|fields|what columns|which columns|show columns|tables)\b/i.test(q)) {
     return {
       kind: 'text',
       text: tables
-        .map((tb) => `${tb.name} (${tb.fileName}): ${tb.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`)
+        .map(
+          (tb) => `${tb.name} (${tb.fileName}): ${tb.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`,
+        )
         .join('\n'),
     };
   }
   if (/^(describe|summary|summarize|overview|profile)\b/i.test(q)) {
-    return { kind: 'sql', sql: `SUMMARIZE ${t}`, explain: `I summarized every column of ${table.name}`, chart: 'none' };
+    return {
+      kind: 'sql',
+      sql: `SUMMARIZE ${t}`,
+      explain: `I summarized every column of ${table.name}`,
+      chart: 'none',
+    };
   }
   if (/^(how many rows|count rows|row count|count|how many records|number of rows)$/i.test(q)) {
-    return { kind: 'sql', sql: `SELECT count(*) AS rows FROM ${t}`, explain: `I counted the rows of ${table.name}`, chart: 'none' };
+    return {
+      kind: 'sql',
+      sql: `SELECT count(*) AS rows FROM ${t}`,
+      explain: `I counted the rows of ${table.name}`,
+      chart: 'none',
+    };
   }
-  if ((m = /^(?:count|number of \w+|how many \w+)\s+(?:of rows\s+)?(?:by|per|for each)\s+(.+)$/i.exec(q))) {
+  m = /^(?:count|number of \w+|how many \w+)\s+(?:of rows\s+)?(?:by|per|for each)\s+(.+)$/i.exec(q);
+  if (m) {
     const c = col(m[1]!);
     if (!c) return unknown(m[1]!);
     return {
@@ -163,7 +180,11 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
       chart: isTemporal(c.type) ? 'line' : 'bar',
     };
   }
-  if ((m = /^(?:what is the |the )?(sum|total|average|avg|mean|min|minimum|max|maximum|median)\s+(?:of\s+)?(.+?)(?:\s+(?:by|per|for each)\s+(.+))?$/i.exec(q))) {
+  m =
+    /^(?:what is the |the )?(sum|total|average|avg|mean|min|minimum|max|maximum|median)\s+(?:of\s+)?(.+?)(?:\s+(?:by|per|for each)\s+(.+))?$/i.exec(
+      q,
+    );
+  if (m) {
     const fn = aggregates[m[1]!.toLowerCase()]!;
     const c = col(m[2]!);
     if (!c) return unknown(m[2]!);
@@ -187,7 +208,8 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
       chart: isTemporal(g.type) ? 'line' : 'bar',
     };
   }
-  if ((m = /^(?:top|largest|highest|biggest)\s+(\d{1,4})\s+(.+?)(?:\s+by\s+(.+))?$/i.exec(q))) {
+  m = /^(?:top|largest|highest|biggest)\s+(\d{1,4})\s+(.+?)(?:\s+by\s+(.+))?$/i.exec(q);
+  if (m) {
     const n = Math.min(Number(m[1]), maxRows);
     const c = col(m[2]!);
     if (!c) return unknown(m[2]!);
@@ -215,12 +237,20 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
       chart: 'bar',
     };
   }
-  if ((m = /^(?:rows |show rows |show |filter |records )?(?:where|with)\s+(.+?)\s*(>=|<=|!=|<>|=|>|<|\bis not\b|\bis\b|\bcontains\b)\s*(.+)$/i.exec(q))) {
+  m =
+    /^(?:rows |show rows |show |filter |records )?(?:where|with)\s+(.+?)\s*(>=|<=|!=|<>|=|>|<|\bis not\b|\bis\b|\bcontains\b)\s*(.+)$/i.exec(
+      q,
+    );
+  if (m) {
     const c = col(m[1]!);
     if (!c) return unknown(m[1]!);
     const op = m[2]!.toLowerCase();
     const value = m[3]!.trim().replace(/^["']|["']$/g, '');
-    if ((op === '>' || op === '<' || op === '>=' || op === '<=') && isNumeric(c.type) && !/^-?\d+(\.\d+)?$/.test(value))
+    if (
+      (op === '>' || op === '<' || op === '>=' || op === '<=') &&
+      isNumeric(c.type) &&
+      !/^-?\d+(\.\d+)?$/.test(value)
+    )
       return { kind: 'text', text: `${c.name} is a number: "${value}" is not one.` };
     const cond =
       op === 'contains'
@@ -233,7 +263,8 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
       chart: 'none',
     };
   }
-  if ((m = /^(?:rows where |where )?(.+?)\s+between\s+(\S+)\s+and\s+(\S+)$/i.exec(q))) {
+  m = /^(?:rows where |where )?(.+?)\s+between\s+(\S+)\s+and\s+(\S+)$/i.exec(q);
+  if (m) {
     const c = col(m[1]!);
     if (!c) return unknown(m[1]!);
     return {
@@ -243,7 +274,8 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
       chart: 'none',
     };
   }
-  if ((m = /^(?:histogram|distribution)\s+(?:of\s+)?(.+)$/i.exec(q))) {
+  m = /^(?:histogram|distribution)\s+(?:of\s+)?(.+)$/i.exec(q);
+  if (m) {
     const c = col(m[1]!);
     if (!c) return unknown(m[1]!);
     if (!isNumeric(c.type))
@@ -264,11 +296,13 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
       chart: 'histogram',
     };
   }
-  if ((m = /^(.+?)\s+over\s+time$/i.exec(q))) {
+  m = /^(.+?)\s+over\s+time$/i.exec(q);
+  if (m) {
     const v = col(m[1]!);
     if (!v) return unknown(m[1]!);
     const time = table.columns.find((c) => isTemporal(c.type));
-    if (!time) return { kind: 'text', text: `${table.name} has no date or time column to put ${v.name} against.` };
+    if (!time)
+      return { kind: 'text', text: `${table.name} has no date or time column to put ${v.name} against.` };
     const fn = isNumeric(v.type) ? `sum(${quote(v.name)})` : 'count(*)';
     return {
       kind: 'sql',
@@ -277,7 +311,8 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
       chart: 'line',
     };
   }
-  if ((m = /^(?:plot |chart )?(.+?)\s+(?:against|vs\.?|versus)\s+(.+)$/i.exec(q))) {
+  m = /^(?:plot |chart )?(.+?)\s+(?:against|vs\.?|versus)\s+(.+)$/i.exec(q);
+  if (m) {
     const y = col(m[1]!);
     const x = col(m[2]!);
     if (!y) return unknown(m[1]!);
@@ -290,6 +325,9 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
     };
   }
   if (/\bslice\b/i.test(q))
-    return { kind: 'text', text: 'Volume slices (.mhd/.raw) are not rendered yet: only tables are answered.' };
+    return {
+      kind: 'text',
+      text: 'Volume slices (.mhd/.raw) are not rendered yet: only tables are answered.',
+    };
   return help(tables, 'I did not understand the question.');
 }

@@ -4,7 +4,9 @@ import type { ChartHint, ColumnInfo } from './analyst.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const numeric = (t: string) =>
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/i.test(t);
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/i.test(
+    t,
+  );
 const temporal = (t: string) => /^(DATE|TIMESTAMP)/i.test(t);
 
 export function chartFor(
@@ -25,7 +27,11 @@ export function chartFor(
       encoding: { x: { field: x.name, type: 'quantitative', bin: { binned: true } }, y: yEnc },
     };
   if (temporal(x.type))
-    return { ...base, mark: { type: 'line', point: true }, encoding: { x: { field: x.name, type: 'temporal' }, y: yEnc } };
+    return {
+      ...base,
+      mark: { type: 'line', point: true },
+      encoding: { x: { field: x.name, type: 'temporal' }, y: yEnc },
+    };
   if (numeric(x.type))
     return hint === 'line'
       ? { ...base, mark: 'line', encoding: { x: { field: x.name, type: 'quantitative' }, y: yEnc } }

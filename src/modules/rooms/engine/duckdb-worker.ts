@@ -26,12 +26,16 @@ const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 function clean(message: string, req: AskRequest): string {
   let out = message;
   for (const f of req.files) out = out.replaceAll(f.path, f.fileName);
-  return out.replace(/\n\s*\n/g, '\n').trim().slice(0, 1500);
+  return out
+    .replace(/\n\s*\n/g, '\n')
+    .trim()
+    .slice(0, 1500);
 }
 
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().replace('T00:00:00.000Z', '');
+  if (v instanceof Date)
+    return Number.isNaN(v.getTime()) ? null : v.toISOString().replace('T00:00:00.000Z', '');
   if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   if (Array.isArray(v)) return v.map(plain);
   if (typeof v === 'object') return String(v);
@@ -83,20 +87,46 @@ async function ask(req: AskRequest): Promise<Answer> {
     try {
       tables = await setUp(conn, req);
     } catch (err) {
-      return { text: `I could not read the room's files: ${clean((err as Error).message, req)}`, sql: null, table: null, chart: null, error: 'unreadable_file' };
+      return {
+        text: `I could not read the room's files: ${clean((err as Error).message, req)}`,
+        sql: null,
+        table: null,
+        chart: null,
+        error: 'unreadable_file',
+      };
     }
     const plan = interpret(req.question, tables, limits.maxRows);
-    if (plan.kind === 'text') return { text: plan.text + note, sql: null, table: null, chart: null, error: null };
+    if (plan.kind === 'text')
+      return { text: plan.text + note, sql: null, table: null, chart: null, error: null };
     sqlText = plan.sql;
     if (plan.userSql) {
       const why = refuseSql(plan.sql);
-      if (why) return { text: `I did not run that SQL: ${why}.`, sql: plan.sql, table: null, chart: null, error: 'refused' };
+      if (why)
+        return {
+          text: `I did not run that SQL: ${why}.`,
+          sql: plan.sql,
+          table: null,
+          chart: null,
+          error: 'refused',
+        };
       const statements = await conn.extractStatements(plan.sql);
       if (statements.count !== 1)
-        return { text: 'I did not run that SQL: one statement at a time.', sql: plan.sql, table: null, chart: null, error: 'refused' };
+        return {
+          text: 'I did not run that SQL: one statement at a time.',
+          sql: plan.sql,
+          table: null,
+          chart: null,
+          error: 'refused',
+        };
       const prepared = await statements.prepare(0);
       if (prepared.statementType !== StatementType.SELECT)
-        return { text: 'I did not run that SQL: only read-only SELECT queries run here.', sql: plan.sql, table: null, chart: null, error: 'refused' };
+        return {
+          text: 'I did not run that SQL: only read-only SELECT queries run here.',
+          sql: plan.sql,
+          table: null,
+          chart: null,
+          error: 'refused',
+        };
     }
     const reader = await conn.streamAndReadUntil(plan.sql, limits.maxRows + 1);
     const names = reader.columnNames();
@@ -106,7 +136,9 @@ async function ask(req: AskRequest): Promise<Answer> {
     const rows = all.slice(0, limits.maxRows).map((r) => r.map(plain));
     const columns = names.map((name, i) => ({ name, type: types[i]! }));
     const chart = chartFor(plan.chart, columns, rows);
-    const shown = truncated ? `the first ${rows.length} rows` : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
+    const shown = truncated
+      ? `the first ${rows.length} rows`
+      : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
     return {
       text: `${plan.explain}: ${shown}.${note}`,
       sql: plan.sql,
@@ -125,8 +157,20 @@ async function ask(req: AskRequest): Promise<Answer> {
         error: 'timeout',
       };
     if (/out of memory|memory limit/i.test(message))
-      return { text: `The query needed more than the memory limit of ${limits.memoryMb} MB and was stopped.`, sql: sqlText, table: null, chart: null, error: 'memory' };
-    return { text: `The query failed: ${message}`, sql: sqlText, table: null, chart: null, error: 'query_failed' };
+      return {
+        text: `The query needed more than the memory limit of ${limits.memoryMb} MB and was stopped.`,
+        sql: sqlText,
+        table: null,
+        chart: null,
+        error: 'memory',
+      };
+    return {
+      text: `The query failed: ${message}`,
+      sql: sqlText,
+      table: null,
+      chart: null,
+      error: 'query_failed',
+    };
   } finally {
     clearTimeout(timer);
     conn.closeSync();
@@ -138,6 +182,10 @@ parentPort?.on('message', (req: AskRequest) => {
   ask(req).then(
     (answer) => parentPort!.postMessage({ id: req.id, ok: true, answer } satisfies WorkerReply),
     (err: unknown) =>
-      parentPort!.postMessage({ id: req.id, ok: false, error: clean(String((err as Error)?.message ?? err), req) } satisfies WorkerReply),
+      parentPort!.postMessage({
+        id: req.id,
+        ok: false,
+        error: clean(String((err as Error)?.message ?? err), req),
+      } satisfies WorkerReply),
   );
 });

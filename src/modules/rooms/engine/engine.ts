@@ -63,7 +63,13 @@ export function createAnalysisEngine(): AnalysisEngine {
       resolve(
         reply.ok
           ? reply.answer!
-          : { text: `The analysis engine failed: ${reply.error}`, sql: null, table: null, chart: null, error: 'engine_failed' },
+          : {
+              text: `The analysis engine failed: ${reply.error}`,
+              sql: null,
+              table: null,
+              chart: null,
+              error: 'engine_failed',
+            },
       );
     });
     w.on('error', (err) => {

@@ -23,14 +23,13 @@ export function refuseSql(sql: string): string | null {
   if (!text) return 'the SQL block is empty';
   if (text.includes(';')) return 'one statement at a time: the SQL block holds more than one';
   if (/'[^']*(\/|\\|:\/\/)/.test(sql) && /\b(from|join)\s*'/i.test(sql))
-    return 'file paths and URLs are not allowed: refer to the room\'s tables by name';
+    return "file paths and URLs are not allowed: refer to the room's tables by name";
   const word = forbiddenWords.exec(text);
   if (word) return `only read-only queries run here: ${word[1]!.toUpperCase()} is not allowed`;
   if (/\b(information_schema|sqlite_master|pg_catalog)\b/i.test(text))
     return 'the catalog is not queryable here: ask "columns" to see the tables and their columns';
   const fn = fileFunctions.exec(text);
-  if (fn)
-    return `${fn[1]}() is not allowed: files are read for you, refer to the room's tables by name`;
+  if (fn) return `${fn[1]}() is not allowed: files are read for you, refer to the room's tables by name`;
   if (!/^\s*(\(\s*)*(select|with|from|values|summarize|describe|show)\b/i.test(text))
     return 'only SELECT queries (or WITH ... SELECT, SUMMARIZE, DESCRIBE) run here';
   return null;
