@@ -11,6 +11,7 @@ import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { photosModule } from './modules/photos/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
+import { roomsModule } from './modules/rooms/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { tenancyModule } from './modules/tenancy/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
@@ -84,7 +85,8 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const feed = startChangeFeed(database, generations, app.log);
   app.addHook('onClose', () => feed.stop());
   await feed.ready;
-  await registerAuth(app, createAuthenticator({ config, database, secrets, generations }));
+  const authenticate = createAuthenticator({ config, database, secrets, generations });
+  await registerAuth(app, authenticate);
   registerHttpCache(app, generations, CACHED_ANSWERS);
   const jobs = createJobRunner({ database, log: app.log });
   app.decorate('jobs', jobs);
@@ -92,7 +94,16 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const webhooks = createWebhookDispatcher({ config, database, jobs, secrets, log: app.log });
   app.decorate('webhooks', webhooks);
   const mailer = createMailer(config, database, app.log);
-  const deps = { config, database, secrets, mailer, jobs, webhooks, blobs: createBlobStore(config) };
+  const deps = {
+    config,
+    database,
+    secrets,
+    mailer,
+    jobs,
+    webhooks,
+    authenticate,
+    blobs: createBlobStore(config),
+  };
 
   systemRoutes(app, { database });
   const tenancy = tenancyModule(app, deps);
@@ -103,6 +114,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   await filesModule(app, deps);
   await annotationModule(app, deps);
   await photosModule(app, deps);
+  await roomsModule(app, deps);
   await registerWebUi(app);
   return app;
 }

@@ -88,6 +88,19 @@ export const ConfigSchema = Type.Object({
   S3_FORCE_PATH_STYLE: Type.Boolean({ default: true }),
   S3_PREFIX: Type.String({ default: '', pattern: '^([A-Za-z0-9._-]+/)*$' }),
   TRUST_PROXY: Type.Boolean({ default: false, description: 'trust X-Forwarded-For for client addresses' }),
+  ROOM_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 20000 }),
+  ROOM_QUERY_MEMORY_MB: Type.Integer({ minimum: 64, maximum: 65536, default: 1024 }),
+  ROOM_QUERY_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  ROOM_ANSWER_ROWS: Type.Integer({
+    minimum: 1,
+    maximum: 10000,
+    default: 200,
+    description: 'rows a bot answer shows',
+  }),
+  FREE_PLAN_ROOMS: Type.Integer({ minimum: 0, default: 20, description: 'rooms without a license' }),
+  FREE_PLAN_SEATS: Type.Integer({ minimum: 1, default: 10, description: 'room members without a license' }),
+  FREE_PLAN_STORAGE_BYTES: Type.Integer({ minimum: 0, default: 5 * 1024 ** 3 }),
+  FREE_PLAN_ROWS_PER_QUERY: Type.Integer({ minimum: 1, default: 200 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -133,6 +146,14 @@ const expectedForms: Record<string, string> = {
   WEBHOOK_RETRIES: 'an integer 0-20',
   WEBHOOK_RETRY_DELAY_S: 'an integer 1-3600 (seconds)',
   JOBS: 'inline or off',
+  ROOM_QUERY_TIMEOUT_MS: 'an integer 100-600000 (milliseconds a room question may run)',
+  ROOM_QUERY_MEMORY_MB: 'an integer 64-65536 (DuckDB memory limit of a question, MB)',
+  ROOM_QUERY_THREADS: 'an integer 1-64 (DuckDB threads of a question)',
+  ROOM_ANSWER_ROWS: 'an integer 1-10000',
+  FREE_PLAN_ROOMS: 'an integer >= 0',
+  FREE_PLAN_SEATS: 'an integer >= 1',
+  FREE_PLAN_STORAGE_BYTES: 'an integer >= 0 (bytes)',
+  FREE_PLAN_ROWS_PER_QUERY: 'an integer >= 1',
 };
 
 /** Reads the variables the schema knows from `env`; empty strings count as unset. */

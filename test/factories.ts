@@ -1,6 +1,7 @@
 // Test data builders. Each test makes its own organizations and users (unique names), so tests share nothing.
 // Until the identity services exist these write through the application role, under RLS, like the app does.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Database } from '../src/db/database.ts';
 import { enterOrganization, inScope, type Tx } from '../src/db/scope.ts';
 
@@ -247,6 +248,7 @@ export async function createFullTenant(database: Database) {
       .execute();
     await fillAnnotationTables(tx, o, project.id, userId, file.id);
     await fillPhotoTables(tx, o, project.id, userId, file.id);
+    await fillRoomTables(tx, o, userId, file.id);
     return { teamId: team.id, workspaceId: ws.id, webhookId: hook.id, fileId: file.id };
   });
   return { org, member, project, ...ids };
@@ -425,5 +427,63 @@ async function fillPhotoTables(tx: Tx, o: number, projectId: number, userId: num
       created_by: userId,
       expires_at: new Date(Date.now() + 86400e3),
     })
+    .execute();
+}
+
+/** One row in each rooms table (migration 0015). */
+async function fillRoomTables(tx: Tx, o: number, userId: number, fileId: number) {
+  const room = await tx
+    .insertInto('rooms')
+    .values({ organization_id: o, name: 'Room', owner_id: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await sql`SELECT gt_set_room_token(${room.id}::bigint, ${sha256(randomUUID())})`.execute(tx);
+  await tx
+    .insertInto('room_members')
+    .values({ organization_id: o, room_id: room.id, user_id: userId, role: 'OWNER' })
+    .execute();
+  const question = await tx
+    .insertInto('messages')
+    .values({ organization_id: o, room_id: room.id, author_id: userId, kind: 'user', text: 'count by x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('messages')
+    .values({
+      organization_id: o,
+      room_id: room.id,
+      author_id: userId,
+      kind: 'bot',
+      text: 'ok',
+      reply_to: question.id,
+    })
+    .execute();
+  const panel = await tx
+    .insertInto('dashboard_panels')
+    .values({
+      organization_id: o,
+      room_id: room.id,
+      name: 'P',
+      layout: JSON.stringify({ x: 0, y: 0, w: 1, h: 1 }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('room_data_refs')
+    .values({ organization_id: o, room_id: room.id, file_id: fileId, panel_id: panel.id })
+    .execute();
+  const catalog = await tx
+    .selectFrom('license_catalog')
+    .select('id')
+    .where('code', '=', 'team')
+    .executeTakeFirstOrThrow();
+  const license = await tx
+    .insertInto('licenses')
+    .values({ organization_id: o, catalog_id: catalog.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('license_seats')
+    .values({ organization_id: o, license_id: license.id, user_id: userId })
     .execute();
 }

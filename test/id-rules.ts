@@ -48,6 +48,22 @@ export const idRules: IdRule[] = [
     match: /^\/api\/shared\/photos\/\{token\}/,
     values: (w) => ({ token: w.shareToken, photo_id: w.photoId }),
   },
+  {
+    match: /^\/api\/rooms\/\{id\}/,
+    values: (w) => ({
+      id: w.roomId,
+      user_id: w.member.id,
+      file_id: w.fileId,
+      message_id: w.messageId,
+      panel_id: w.panelId,
+    }),
+  },
+  // Public: a token that names no room (the real one is shown only to the room's creator).
+  {
+    match: /^\/api\/shared\/rooms\/\{room_token\}$/,
+    values: () => ({ room_token: 'n0t-a-r00m-t0ken-at-all-xx' }),
+  },
+  { match: /^\/api\/licenses\/\{id\}/, values: (w) => ({ id: w.licenseId, user_id: w.owner.id }) },
   // Global user administration: B is not an administrator.
   { match: /^\/api\/admin\/users\/\{id\}\//, values: (w) => ({ id: w.owner.id }), status: 403 },
 ];

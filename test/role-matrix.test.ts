@@ -148,6 +148,28 @@ const requests: Requests = {
     payload: { name: 'probe', kind: 'image_quality' },
   }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
+
+  'room.create': () => ({ method: 'POST', url: '/api/rooms', payload: { name: 'New room' } }),
+  'license.read': () => ({ method: 'GET', url: '/api/licenses' }),
+  'license.manage': () => ({ method: 'POST', url: '/api/licenses', payload: { plan: 'team' } }),
+  'room.read': (p) => ({ method: 'GET', url: `/api/rooms/${p.resource}` }),
+  'room.contribute': (p) => ({
+    method: 'POST',
+    url: `/api/rooms/${p.resource}/messages`,
+    payload: { text: 'columns' },
+  }),
+  'room.update': (p) => ({ method: 'PATCH', url: `/api/rooms/${p.resource}`, payload: { name: 'Renamed' } }),
+  'room.members.manage': (p) => ({
+    method: 'POST',
+    url: `/api/rooms/${p.resource}/members`,
+    payload: { user_id: p.spare, role: 'MEMBER' },
+  }),
+  'room.panels.manage': (p) => ({
+    method: 'POST',
+    url: `/api/rooms/${p.resource}/panels`,
+    payload: { name: 'Panel', layout: { x: 0, y: 0, w: 4, h: 3 } },
+  }),
+  'room.delete': (p) => ({ method: 'DELETE', url: `/api/rooms/${p.resource}` }),
 };
 
 /** Destructive actions go last. */
@@ -158,6 +180,7 @@ const roleSets: Record<ResourceKind, string[]> = {
   team: ['owner', 'manager', 'viewer'],
   workspace: ['manager', 'member'],
   project: ['owner', 'manager', 'annotator', 'reviewer', 'viewer'],
+  room: ['OWNER', 'MEMBER'],
 };
 
 forEachDatabase('role matrix', (ctx) => {
@@ -182,7 +205,7 @@ forEachDatabase('role matrix', (ctx) => {
     assert.deepEqual(missing, []);
   });
 
-  for (const kind of ['organization', 'team', 'workspace', 'project'] as const) {
+  for (const kind of ['organization', 'team', 'workspace', 'project', 'room'] as const) {
     for (const role of roleSets[kind]) {
       test(`${kind} role ${role}`, async () => {
         const owner = await signUp(app);
@@ -214,6 +237,10 @@ forEachDatabase('role matrix', (ctx) => {
         } else if (kind === 'project') {
           resource = await create('/api/projects', { title: `project for ${role}` });
           await create(`/api/projects/${resource}/members`, { user_id: actor.id, role });
+        } else if (kind === 'room') {
+          resource = await create('/api/rooms', { name: `room for ${role}` });
+          // An OWNER is added as a second owner; the creator stays.
+          await create(`/api/rooms/${resource}/members`, { user_id: actor.id, role });
         }
         const probe: Probe = { resource, orgId, spare: spare.id, spare2: spare2.id };
         const actions = (Object.keys(policy) as Action[])

@@ -39,6 +39,10 @@ export interface World {
   shareToken: string;
   importId: number;
   exportId: number;
+  roomId: number;
+  messageId: number;
+  panelId: number;
+  licenseId: number;
 }
 
 async function create(
@@ -156,6 +160,20 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
       title: `${marker} export`,
     });
   }
+  const roomId = await create(app, headers, '/api/rooms', { name: `${marker} room` });
+  let messageId = 0;
+  let panelId = 0;
+  let licenseId = 0;
+  if (roomId) {
+    await create(app, headers, `/api/rooms/${roomId}/members`, { user_id: member.id });
+    await create(app, headers, `/api/rooms/${roomId}/files`, { file_id: file.json().id });
+    messageId = await create(app, headers, `/api/rooms/${roomId}/messages`, { text: `${marker} columns` });
+    panelId = await create(app, headers, `/api/rooms/${roomId}/panels`, {
+      name: `${marker} panel`,
+      layout: { x: 0, y: 0, w: 4, h: 3 },
+    });
+    licenseId = await create(app, headers, '/api/licenses', { plan: 'team' });
+  }
   // A finished job record (its runner is exercised by the jobs tests).
   const job = await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
     tx
@@ -197,6 +215,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     uploadId,
     importId,
     exportId,
+    roomId,
+    messageId,
+    panelId,
+    licenseId,
   };
 }
 

@@ -134,6 +134,18 @@ export interface BlobRefs {
   storage_key: string;
 }
 
+export interface DashboardPanels {
+  config: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  id: Generated<number>;
+  layout: Json;
+  name: string;
+  organization_id: number;
+  room_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DetectionHistory {
   action: string;
   changed_by: number | null;
@@ -329,6 +341,41 @@ export interface LabelStreamHistory {
   user_id: number;
 }
 
+export interface LicenseCatalog {
+  code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  is_active: Generated<boolean>;
+  max_rooms: number;
+  max_rows_per_query: number;
+  max_seats: number;
+  max_storage_bytes: number;
+  name: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Licenses {
+  catalog_id: number;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  ends_at: Timestamp | null;
+  id: Generated<number>;
+  organization_id: number;
+  starts_at: Generated<Timestamp>;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface LicenseSeats {
+  assigned_at: Generated<Timestamp>;
+  assigned_by: number | null;
+  id: Generated<number>;
+  license_id: number;
+  organization_id: number;
+  released_at: Timestamp | null;
+  user_id: number;
+}
+
 export interface MailOutbox {
   body: string;
   created_at: Generated<Timestamp>;
@@ -339,6 +386,24 @@ export interface MailOutbox {
   status: Generated<string>;
   subject: string;
   to_address: string;
+}
+
+export interface Messages {
+  author_id: number;
+  chart: Json | null;
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  edited_at: Timestamp | null;
+  error: string | null;
+  id: Generated<number>;
+  kind: string;
+  organization_id: number;
+  reply_to: number | null;
+  result: Json | null;
+  room_id: number;
+  sql: string | null;
+  text: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface OrganizationMembers {
@@ -530,6 +595,44 @@ export interface RefreshTokens {
   used_at: Timestamp | null;
   user_agent: string | null;
   user_id: number;
+}
+
+export interface RoomDataRefs {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  file_id: number;
+  id: Generated<number>;
+  organization_id: number;
+  panel_id: number | null;
+  room_id: number;
+}
+
+export interface RoomMembers {
+  created_at: Generated<Timestamp>;
+  organization_id: number;
+  role: string;
+  room_id: number;
+  updated_at: Generated<Timestamp>;
+  user_id: number;
+}
+
+export interface Rooms {
+  created_at: Generated<Timestamp>;
+  engine: Generated<string>;
+  engine_settings: Generated<Json>;
+  id: Generated<number>;
+  name: string;
+  organization_id: number;
+  owner_id: number | null;
+  type: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface RoomTokens {
+  created_at: Generated<Timestamp>;
+  organization_id: number;
+  room_id: number;
+  token_hash: string;
 }
 
 export interface ShortLinks {
@@ -724,6 +827,7 @@ export interface DB {
   api_keys: ApiKeys;
   audit_log: AuditLog;
   blob_refs: BlobRefs;
+  dashboard_panels: DashboardPanels;
   detection_history: DetectionHistory;
   detections: Detections;
   dm_views: DmViews;
@@ -737,7 +841,11 @@ export interface DB {
   label_library: LabelLibrary;
   label_links: LabelLinks;
   label_stream_history: LabelStreamHistory;
+  license_catalog: LicenseCatalog;
+  license_seats: LicenseSeats;
+  licenses: Licenses;
   mail_outbox: MailOutbox;
+  messages: Messages;
   organization_members: OrganizationMembers;
   organizations: Organizations;
   photo_detectors: PhotoDetectors;
@@ -754,6 +862,10 @@ export interface DB {
   projects: Projects;
   rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
+  room_data_refs: RoomDataRefs;
+  room_members: RoomMembers;
+  room_tokens: RoomTokens;
+  rooms: Rooms;
   short_links: ShortLinks;
   single_use_tokens: SingleUseTokens;
   tags: Tags;

@@ -1,6 +1,7 @@
 // What modules are built from. Each module picks what it needs: `Pick<Deps, 'database' | 'config'>`.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { Authenticator } from './auth/authenticate.ts';
 import type { BlobStore } from './files/index.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -14,6 +15,8 @@ export interface Deps {
   mailer: Mailer;
   jobs: JobRunner;
   blobs: BlobStore;
+  /** Turns request credentials into an Actor (for surfaces outside the HTTP hooks, e.g. WebSockets). */
+  authenticate: Authenticator;
   /** Emits webhook events inside a unit of work. */
   webhooks: WebhookDispatcher;
 }

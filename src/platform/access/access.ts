@@ -21,6 +21,7 @@ const nouns: Record<ResourceKind, string> = {
   project: 'project',
   team: 'team',
   workspace: 'workspace',
+  room: 'room',
 };
 
 /** The actor's role in its current organization, or null when not a member. */
@@ -89,9 +90,9 @@ export async function effectiveRoles(
     }
     return roles;
   }
-  const table = kind === 'team' ? 'teams' : 'workspaces';
-  const members = kind === 'team' ? 'team_members' : 'workspace_members';
-  const fk = kind === 'team' ? 'team_id' : 'workspace_id';
+  const table = { team: 'teams', workspace: 'workspaces', room: 'rooms' }[kind];
+  const members = { team: 'team_members', workspace: 'workspace_members', room: 'room_members' }[kind];
+  const fk = { team: 'team_id', workspace: 'workspace_id', room: 'room_id' }[kind];
   const { rows } = await sql<{ id: number; org_role: string; direct: string | null }>`
     SELECT g.id, om.role AS org_role, m.role AS direct
     FROM ${sql.table(table)} g

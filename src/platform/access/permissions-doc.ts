@@ -7,6 +7,7 @@ import {
   policy,
   projectRoles,
   type ResourceKind,
+  roomRoles,
   teamRoles,
   workspaceRoles,
 } from './policy.ts';
@@ -16,6 +17,7 @@ const rolesOf: Record<ResourceKind, readonly string[]> = {
   project: projectRoles,
   team: teamRoles,
   workspace: workspaceRoles,
+  room: roomRoles,
 };
 
 export function renderPermissions(): string {
@@ -24,13 +26,13 @@ export function renderPermissions(): string {
     '',
     'Generated from `src/platform/access/policy.ts` by `npm run docs:permissions`; a test fails when they differ.',
     '',
-    'A person outside the organization, or without any role on a team, workspace or project, gets 404 (the',
-    'thing does not exist for them); a role that is not enough gets 403. Organization owners and admins hold the',
-    'owner role on every project and team of their organization and the manager role on every workspace. A',
-    "team's members hold the team's role on the team's projects. Actions marked * create content and are refused",
-    'to unapproved accounts when `APPROVAL_REQUIRED=true`.',
+    'A person outside the organization, or without any role on a team, workspace, project or room, gets 404',
+    '(the thing does not exist for them); a role that is not enough gets 403. Organization owners and admins hold',
+    'the owner role on every project and team of their organization, the manager role on every workspace and the',
+    "OWNER role on every room. A team's members hold the team's role on the team's projects. Actions marked *",
+    'create content and are refused to unapproved accounts when `APPROVAL_REQUIRED=true`.',
   ];
-  for (const kind of ['organization', 'team', 'workspace', 'project'] as const) {
+  for (const kind of ['organization', 'team', 'workspace', 'project', 'room'] as const) {
     const roles = rolesOf[kind];
     lines.push('', `## ${kind[0]!.toUpperCase()}${kind.slice(1)} roles`, '');
     lines.push(`| action | ${roles.join(' | ')} | what it allows |`);

@@ -7,14 +7,17 @@ export const teamRoles = ['owner', 'manager', 'viewer'] as const;
 export const workspaceRoles = ['manager', 'member'] as const;
 /** Seed 004's job roles: what a member does in the organization, on top of their project role. */
 export const jobRoles = ['contractor', 'insurance_adjuster', 'project_manager'] as const;
+/** Seed 001 (NVEIL) spells room roles in capitals; they are stored and shown that way. */
+export const roomRoles = ['OWNER', 'MEMBER'] as const;
 
 export type OrgRoleName = (typeof orgRoles)[number];
 export type ProjectRole = (typeof projectRoles)[number];
 export type TeamRole = (typeof teamRoles)[number];
 export type WorkspaceRole = (typeof workspaceRoles)[number];
 export type JobRole = (typeof jobRoles)[number];
+export type RoomRole = (typeof roomRoles)[number];
 
-export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace';
+export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace' | 'room';
 
 export interface Rule {
   on: ResourceKind;
@@ -191,6 +194,41 @@ export const policy = {
     jobRoles: ['project_manager'],
     summary: 'edit and delete photos, detectors, share links, delete tags',
   },
+
+  'room.create': {
+    on: 'organization',
+    roles: everyOrgRole,
+    creates: true,
+    summary: 'create a chat or dashboard room',
+  },
+  'license.read': {
+    on: 'organization',
+    roles: everyOrgRole,
+    summary: "see the organization's license and seats",
+  },
+  'license.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: 'take a plan, assign and release seats',
+  },
+  'room.read': {
+    on: 'room',
+    roles: roomRoles,
+    summary: 'see the room, its members, messages, files and dashboard panels',
+  },
+  'room.contribute': {
+    on: 'room',
+    roles: roomRoles,
+    summary: 'ask questions (post messages; edit and delete your own), attach and detach files',
+  },
+  'room.update': { on: 'room', roles: ['OWNER'], summary: 'rename, change settings, rotate the share token' },
+  'room.members.manage': { on: 'room', roles: ['OWNER'], summary: 'add, change and remove members' },
+  'room.panels.manage': {
+    on: 'room',
+    roles: ['OWNER'],
+    summary: 'create, move, resize, edit and delete panels',
+  },
+  'room.delete': { on: 'room', roles: ['OWNER'], summary: 'delete the room' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;
@@ -201,6 +239,7 @@ export type Action = keyof typeof policy;
  */
 export const orgAdminImplies: Record<Exclude<ResourceKind, 'organization'>, string> = {
   project: 'owner',
+  room: 'OWNER',
   team: 'owner',
   workspace: 'manager',
 };
@@ -221,7 +260,9 @@ export function strongest(kind: ResourceKind, ...roles: (string | null | undefin
         ? projectRoles
         : kind === 'team'
           ? teamRoles
-          : workspaceRoles;
+          : kind === 'room'
+            ? roomRoles
+            : workspaceRoles;
   let best: string | null = null;
   for (const r of roles) {
     if (r && order.includes(r) && (best === null || order.indexOf(r) < order.indexOf(best))) best = r;

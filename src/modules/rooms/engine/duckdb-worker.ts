@@ -1,0 +1,191 @@
+// Runs in a worker thread: answers one question at a time per request over the room's files with a DuckDB
+// instance of its own, made for that question and thrown away after it. The files are views over DuckDB's
+// own readers (streamed, never loaded into JS memory); then external access is switched off except for
+// exactly those paths, the configuration is locked, and the query runs under a time, row and memory limit.
+import { parentPort } from 'node:worker_threads';
+import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
+import { interpret, type TableInfo } from './analyst.ts';
+import { chartFor } from './chart.ts';
+import type { Answer, AskRequest, WorkerReply } from './protocol.ts';
+import { refuseSql } from './sql-guard.ts';
+
+const readers: Record<string, (p: string) => string> = {
+  csv: (p) => `read_csv(${lit(p)})`,
+  tsv: (p) => `read_csv(${lit(p)}, delim = '\t')`,
+  parquet: (p) => `read_parquet(${lit(p)})`,
+  json: (p) => `read_json_auto(${lit(p)})`,
+};
+
+function lit(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
+
+/** DuckDB's messages name the blob paths; people see their file names instead. */
+function clean(message: string, req: AskRequest): string {
+  let out = message;
+  for (const f of req.files) out = out.replaceAll(f.path, f.fileName);
+  return out
+    .replace(/\n\s*\n/g, '\n')
+    .trim()
+    .slice(0, 1500);
+}
+
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date)
+    return Number.isNaN(v.getTime()) ? null : v.toISOString().replace('T00:00:00.000Z', '');
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v === 'object') return String(v);
+  return String(v);
+}
+
+async function setUp(conn: DuckDBConnection, req: AskRequest): Promise<TableInfo[]> {
+  const tables: TableInfo[] = [];
+  for (const f of req.files) {
+    const reader = readers[f.format];
+    if (!reader) continue;
+    await conn.run(`CREATE VIEW ${quote(f.table)} AS SELECT * FROM ${reader(f.path)}`);
+  }
+  const allowed = req.files.map((f) => lit(f.path)).join(', ');
+  await conn.run(`SET allowed_paths = [${allowed}]`);
+  await conn.run('SET enable_external_access = false');
+  await conn.run('SET autoinstall_known_extensions = false');
+  await conn.run('SET autoload_known_extensions = false');
+  await conn.run('SET lock_configuration = true');
+  for (const f of req.files) {
+    if (!readers[f.format]) continue;
+    const d = await conn.runAndReadAll(`DESCRIBE ${quote(f.table)}`);
+    tables.push({
+      name: f.table,
+      fileName: f.fileName,
+      columns: d.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) })),
+    });
+  }
+  return tables;
+}
+
+async function ask(req: AskRequest): Promise<Answer> {
+  const { limits } = req;
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(limits.threads),
+    memory_limit: `${limits.memoryMb}MB`,
+    max_temp_directory_size: '0B',
+    enable_external_access: 'true',
+  });
+  const conn = await instance.connect();
+  const timer = setTimeout(() => conn.interrupt(), limits.timeoutMs);
+  let sqlText: string | null = null;
+  try {
+    const skipped = req.files.filter((f) => !readers[f.format]).map((f) => f.fileName);
+    const note = skipped.length
+      ? ` (${skipped.join(', ')}: not a table format I read; CSV, TSV, Parquet and JSON are, Excel is not)`
+      : '';
+    let tables: TableInfo[];
+    try {
+      tables = await setUp(conn, req);
+    } catch (err) {
+      return {
+        text: `I could not read the room's files: ${clean((err as Error).message, req)}`,
+        sql: null,
+        table: null,
+        chart: null,
+        error: 'unreadable_file',
+      };
+    }
+    const plan = interpret(req.question, tables, limits.maxRows);
+    if (plan.kind === 'text')
+      return { text: plan.text + note, sql: null, table: null, chart: null, error: null };
+    sqlText = plan.sql;
+    if (plan.userSql) {
+      const why = refuseSql(plan.sql);
+      if (why)
+        return {
+          text: `I did not run that SQL: ${why}.`,
+          sql: plan.sql,
+          table: null,
+          chart: null,
+          error: 'refused',
+        };
+      const statements = await conn.extractStatements(plan.sql);
+      if (statements.count !== 1)
+        return {
+          text: 'I did not run that SQL: one statement at a time.',
+          sql: plan.sql,
+          table: null,
+          chart: null,
+          error: 'refused',
+        };
+      const prepared = await statements.prepare(0);
+      if (prepared.statementType !== StatementType.SELECT)
+        return {
+          text: 'I did not run that SQL: only read-only SELECT queries run here.',
+          sql: plan.sql,
+          table: null,
+          chart: null,
+          error: 'refused',
+        };
+    }
+    const reader = await conn.streamAndReadUntil(plan.sql, limits.maxRows + 1);
+    const names = reader.columnNames();
+    const types = reader.columnTypes().map(String);
+    const all = reader.getRowsJS();
+    const truncated = all.length > limits.maxRows || !reader.done;
+    const rows = all.slice(0, limits.maxRows).map((r) => r.map(plain));
+    const columns = names.map((name, i) => ({ name, type: types[i]! }));
+    const chart = chartFor(plan.chart, columns, rows);
+    const shown = truncated
+      ? `the first ${rows.length} rows`
+      : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
+    return {
+      text: `${plan.explain}: ${shown}.${note}`,
+      sql: plan.sql,
+      table: { columns, rows, truncated },
+      chart,
+      error: null,
+    };
+  } catch (err) {
+    const message = clean((err as Error).message, req);
+    if (/interrupt/i.test(message))
+      return {
+        text: `The query ran longer than the limit of ${limits.timeoutMs / 1000} s and was stopped. Narrow the question (a filter, fewer groups) and ask again.`,
+        sql: sqlText,
+        table: null,
+        chart: null,
+        error: 'timeout',
+      };
+    if (/out of memory|memory limit/i.test(message))
+      return {
+        text: `The query needed more than the memory limit of ${limits.memoryMb} MB and was stopped.`,
+        sql: sqlText,
+        table: null,
+        chart: null,
+        error: 'memory',
+      };
+    return {
+      text: `The query failed: ${message}`,
+      sql: sqlText,
+      table: null,
+      chart: null,
+      error: 'query_failed',
+    };
+  } finally {
+    clearTimeout(timer);
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+parentPort?.on('message', (req: AskRequest) => {
+  ask(req).then(
+    (answer) => parentPort!.postMessage({ id: req.id, ok: true, answer } satisfies WorkerReply),
+    (err: unknown) =>
+      parentPort!.postMessage({
+        id: req.id,
+        ok: false,
+        error: clean(String((err as Error)?.message ?? err), req),
+      } satisfies WorkerReply),
+  );
+});

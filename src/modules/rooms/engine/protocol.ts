@@ -1,0 +1,44 @@
+// Messages between the server and the DuckDB worker thread.
+import type { ColumnInfo } from './analyst.ts';
+
+export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'json' | 'other';
+
+export interface EngineFile {
+  /** SQL name of the table the file becomes. */
+  table: string;
+  fileName: string;
+  /** Local path of the bytes (the blob itself, or a temporary copy). Never shown to people. */
+  path: string;
+  format: FileFormat;
+}
+
+export interface QueryLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  threads: number;
+  maxRows: number;
+}
+
+export interface AskRequest {
+  id: number;
+  question: string;
+  files: EngineFile[];
+  limits: QueryLimits;
+}
+
+export interface ResultTable {
+  columns: ColumnInfo[];
+  rows: unknown[][];
+  truncated: boolean;
+}
+
+export interface Answer {
+  text: string;
+  sql: string | null;
+  table: ResultTable | null;
+  chart: Record<string, unknown> | null;
+  /** null, or why there is no result: refused, timeout, memory, query_failed, unreadable_file, engine_failed. */
+  error: string | null;
+}
+
+export type WorkerReply = { id: number; ok: true; answer: Answer } | { id: number; ok: false; error: string };

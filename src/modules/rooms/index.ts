@@ -1,0 +1,33 @@
+// The rooms module (seed 001, NVEIL): chat with your data, the bot's answers live over WebSocket, dashboards
+// of pinned answers shared by token, licenses and seats.
+import websocket from '@fastify/websocket';
+import type { Deps } from '../../platform/deps.ts';
+import type { App } from '../../platform/http/app-types.ts';
+import { createAnalysisEngine } from './engine/engine.ts';
+import { createLicenses } from './licenses.ts';
+import { createLiveHub } from './live.ts';
+import { createMessagesService } from './messages.service.ts';
+import { roomsRoutes } from './rooms.routes.ts';
+import { createRoomsService } from './rooms.service.ts';
+import { wsRoutes } from './ws.routes.ts';
+
+export { QUESTIONS } from './engine/analyst.ts';
+export type { MessagesService } from './messages.service.ts';
+
+export async function roomsModule(app: App, deps: Deps) {
+  const engine = createAnalysisEngine();
+  const hub = createLiveHub();
+  const licenses = createLicenses(deps);
+  const rooms = createRoomsService(deps, licenses);
+  const messages = createMessagesService(deps, engine, hub, licenses, app.log);
+  roomsRoutes(app, rooms, messages, licenses);
+  await app.register(async (scope: App) => {
+    await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    wsRoutes(scope, hub, messages, deps.authenticate);
+  });
+  app.addHook('onClose', async () => {
+    await messages.idle();
+    await engine.close();
+  });
+  return { messages };
+}

@@ -1,0 +1,129 @@
+// WebSocket /api/ws: the client authenticates with its first frame {"type":"auth","token":...} (an access
+// token or API key; or the web UI's cookie on the upgrade request), then subscribes to rooms it may read:
+// {"type":"subscribe","room_id":N,"after"?:M}. It receives {"type":"message","message":{...}} for new, edited
+// and deleted messages; with `after` it first gets the messages it missed. A room it may not read answers an
+// error frame, never its events. Tokens are never logged (the frame is not logged at all).
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Actor } from '../../platform/auth/actor.ts';
+import type { Authenticator } from '../../platform/auth/authenticate.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { App } from '../../platform/http/app-types.ts';
+import type { LiveHub } from './live.ts';
+import type { MessagesService } from './messages.service.ts';
+
+const AUTH_TIMEOUT_MS = 10_000;
+const MAX_FRAME = 16 * 1024;
+
+export function wsRoutes(
+  app: App,
+  hub: LiveHub,
+  messages: MessagesService,
+  authenticate: Authenticator,
+): void {
+  app.get(
+    '/api/ws',
+    { websocket: true, config: { auth: 'none' }, schema: { hide: true } },
+    (socket: WebSocket, request) => {
+      let actor: Actor | null = null;
+      const send = (frame: object) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+      };
+      const sink = { send: (data: string) => socket.readyState === socket.OPEN && socket.send(data) };
+      const timer = setTimeout(() => {
+        if (!actor) socket.close(4401, 'authenticate first');
+      }, AUTH_TIMEOUT_MS);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        hub.unsubscribeAll(sink);
+      });
+
+      const login = async (token: string | null, organizationId: unknown) => {
+        const headers: Record<string, string | string[] | undefined> = { ...request.headers };
+        delete headers.authorization;
+        delete headers['x-api-key'];
+        if (token) headers.authorization = `Bearer ${token}`;
+        if (typeof organizationId === 'number') headers['x-organization-id'] = String(organizationId);
+        const fake = {
+          ...request,
+          headers,
+          method: 'GET',
+          cookies: token ? {} : request.cookies,
+        } as FastifyRequest;
+        return authenticate(fake);
+      };
+
+      socket.on('message', async (raw: Buffer, isBinary: boolean) => {
+        let frame: {
+          type?: unknown;
+          token?: unknown;
+          room_id?: unknown;
+          after?: unknown;
+          organization_id?: unknown;
+        };
+        try {
+          if (isBinary || raw.length > MAX_FRAME) throw new Error('frame');
+          frame = JSON.parse(raw.toString('utf8'));
+          if (typeof frame !== 'object' || frame === null) throw new Error('frame');
+        } catch {
+          return send({
+            type: 'error',
+            code: 'bad_request',
+            message: 'send JSON text frames of at most 16 KiB',
+          });
+        }
+        try {
+          if (frame.type === 'auth') {
+            const token = typeof frame.token === 'string' && frame.token.length <= 4096 ? frame.token : null;
+            actor = await login(token, frame.organization_id);
+            if (!actor)
+              return send({ type: 'error', code: 'unauthorized', message: 'the token is not valid' });
+            clearTimeout(timer);
+            return send({ type: 'ready', user_id: actor.userId, organization_id: actor.organizationId });
+          }
+          if (!actor)
+            return send({
+              type: 'error',
+              code: 'unauthorized',
+              message: 'authenticate first: {"type":"auth","token":...}',
+            });
+          if (frame.type === 'subscribe') {
+            const roomId = frame.room_id;
+            if (typeof roomId !== 'number' || !Number.isSafeInteger(roomId) || roomId < 1)
+              return send({
+                type: 'error',
+                code: 'bad_request',
+                message: 'room_id must be a positive integer',
+              });
+            await messages.assertReadable(actor, roomId);
+            hub.subscribe(roomId, sink);
+            send({ type: 'subscribed', room_id: roomId });
+            if (typeof frame.after === 'number' && Number.isSafeInteger(frame.after) && frame.after >= 0) {
+              let after = frame.after;
+              for (let i = 0; i < 100; i++) {
+                const page = await messages.list(actor, roomId, after, 200);
+                for (const m of page.results) send({ type: 'message', message: m });
+                if (page.next_after === null) break;
+                after = page.next_after;
+              }
+            }
+            return;
+          }
+          return send({
+            type: 'error',
+            code: 'bad_request',
+            message: 'unknown frame type: use auth or subscribe',
+          });
+        } catch (err) {
+          const e = err instanceof AppError ? err : null;
+          send({
+            type: 'error',
+            code: e?.code ?? 'internal',
+            message: e?.message ?? 'the server could not handle the frame',
+            ...(typeof frame.room_id === 'number' && { room_id: frame.room_id }),
+          });
+        }
+      });
+    },
+  );
+}
