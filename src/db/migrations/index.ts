@@ -9,6 +9,7 @@ import * as m0006 from './0006_job_queue.ts';
 import * as m0007 from './0007_search_indexes.ts';
 import * as m0008 from './0008_annotation.ts';
 import * as m0009 from './0009_blob_refs.ts';
+import * as m0016 from './0016_geodata.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_search_indexes': m0007,
   '0008_annotation': m0008,
   '0009_blob_refs': m0009,
+  '0016_geodata': m0016,
 };
