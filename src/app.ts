@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { annotationModule } from './modules/annotation/index.ts';
 import { filesModule } from './modules/files/index.ts';
+import { geodataModule } from './modules/geodata/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
@@ -88,5 +89,6 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   webhooksModule(app, deps);
   await filesModule(app, deps);
   annotationModule(app, deps);
+  geodataModule(app, deps);
   return app;
 }
