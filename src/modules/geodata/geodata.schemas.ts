@@ -255,7 +255,7 @@ export const ShortLinkBody = Type.Object(
     url: Type.String({
       minLength: 1,
       maxLength: 2048,
-      pattern: '^/(?![/\\\\])',
+      pattern: '^/([^/\\\\].*)?$',
       description: 'a path on this server (short links never point elsewhere)',
     }),
   },

@@ -105,9 +105,9 @@ export function createGeodataService(deps: Pick<Deps, 'database'>, spatial: Spat
 
   return {
     async setLocation(actor: Actor, projectId: number, geometry: unknown) {
-      const g = parseBoundary(geometry);
       return run(actor, async (tx, org) => {
         await authorize(tx, actor, 'geodata.write', [projectId]);
+        const g = parseBoundary(geometry);
         const measured = await spatial.measure(tx, g);
         const [lon, lat] = centroid(g);
         const row = await repo.upsertLocation(tx, org, projectId, {
@@ -134,9 +134,9 @@ export function createGeodataService(deps: Pick<Deps, 'database'>, spatial: Spat
     async deleteLocation(actor: Actor, projectId: number) {
       await run(actor, async (tx) => {
         await authorize(tx, actor, 'geodata.delete', [projectId]);
+        // Idempotent: removing a boundary that is not there leaves the same state.
         const r = await repo.deleteLocation(tx, projectId);
-        if (!r.numDeletedRows) throw new AppError('not_found', `project ${projectId} has no location`);
-        await record(tx, actor, 'geodata.location_delete', 'project', projectId);
+        if (r.numDeletedRows) await record(tx, actor, 'geodata.location_delete', 'project', projectId);
       });
     },
 
@@ -242,11 +242,11 @@ export function createGeodataService(deps: Pick<Deps, 'database'>, spatial: Spat
     },
 
     async listFlights(actor: Actor, projectId: number, filter: repo.FlightFilter, page: PageRequest) {
-      if (filter.date_from && filter.date_to && filter.date_to < filter.date_from) {
-        throw new AppError('bad_request', 'invalid request: date_to must not be before date_from');
-      }
       return run(actor, async (tx) => {
         await authorize(tx, actor, 'geodata.read', [projectId]);
+        if (filter.date_from && filter.date_to && filter.date_to < filter.date_from) {
+          throw new AppError('bad_request', 'invalid request: date_to must not be before date_from');
+        }
         const { count, rows } = await repo.flightsPage(tx, projectId, filter, page);
         return { count, results: rows.map(toFlight) };
       });

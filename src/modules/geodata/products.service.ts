@@ -305,13 +305,13 @@ export function createProductsService(deps: Pick<Deps, 'database' | 'secrets'>, 
         settings?: object;
       },
     ) {
-      if (body.min_value != null && body.max_value != null && body.min_value > body.max_value) {
-        throw new AppError('bad_request', 'invalid request: min_value must not be greater than max_value', [
-          { in: 'body', field: 'min_value', message: 'must not be greater than max_value' },
-        ]);
-      }
       return run(actor, async (tx, org) => {
         await productIn(tx, actor, productId, 'geodata.read');
+        if (body.min_value != null && body.max_value != null && body.min_value > body.max_value) {
+          throw new AppError('bad_request', 'invalid request: min_value must not be greater than max_value', [
+            { in: 'body', field: 'min_value', message: 'must not be greater than max_value' },
+          ]);
+        }
         const values = {
           ...(body.colormap !== undefined && { colormap: body.colormap }),
           ...(body.min_value !== undefined && { min_value: body.min_value }),

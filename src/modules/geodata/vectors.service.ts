@@ -99,6 +99,9 @@ export function createVectorsService(deps: Pick<Deps, 'database'>, spatial: Spat
       projectId: number,
       body: { name: string; data: { features: unknown[] } },
     ) {
+      // Access first (another organization's project answers 404 before any word about the body), then the
+      // features are checked outside the writing transaction, which checks access again.
+      await run(actor, (tx) => authorize(tx, actor, 'geodata.write', [projectId]));
       const features = body.data.features.map((f, i) => {
         const feature = f as { type?: unknown; geometry?: unknown; properties?: unknown };
         if (feature.type !== 'Feature') {
