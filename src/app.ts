@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { annotationModule, annotationProjectExtension } from './modules/annotation/index.ts';
 import { filesModule } from './modules/files/index.ts';
+import { geodataModule } from './modules/geodata/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { photosModule } from './modules/photos/index.ts';
@@ -115,6 +116,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   await annotationModule(app, deps);
   await photosModule(app, deps);
   await roomsModule(app, deps);
+  geodataModule(app, deps);
   await registerWebUi(app);
   return app;
 }

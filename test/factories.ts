@@ -249,6 +249,7 @@ export async function createFullTenant(database: Database) {
     await fillAnnotationTables(tx, o, project.id, userId, file.id);
     await fillPhotoTables(tx, o, project.id, userId, file.id);
     await fillRoomTables(tx, o, userId, file.id);
+    await fillGeodataTables(tx, o, project.id, team.id, userId, file.id);
     return { teamId: team.id, workspaceId: ws.id, webhookId: hook.id, fileId: file.id };
   });
   return { org, member, project, ...ids };
@@ -485,5 +486,150 @@ async function fillRoomTables(tx: Tx, o: number, userId: number, fileId: number)
   await tx
     .insertInto('license_seats')
     .values({ organization_id: o, license_id: license.id, user_id: userId })
+    .execute();
+}
+
+/** One row in each geodata-module table, for the isolation and migration tests. */
+async function fillGeodataTables(
+  tx: Tx,
+  o: number,
+  projectId: number,
+  teamId: number,
+  userId: number,
+  fileId: number,
+) {
+  const p = { organization_id: o, project_id: projectId };
+  const ring = [
+    [10, 50],
+    [10.01, 50],
+    [10.01, 50.01],
+    [10, 50.01],
+    [10, 50],
+  ];
+  const box = { min_lon: 10, min_lat: 50, max_lon: 10.01, max_lat: 50.01 };
+  await tx
+    .insertInto('geodata_projects')
+    .values({ ...p, planting_date: '2026-04-01' })
+    .execute();
+  await tx
+    .insertInto('locations')
+    .values({
+      ...p,
+      geometry: JSON.stringify({ type: 'Polygon', coordinates: [ring] }),
+      ...box,
+      area_m2: 794000,
+      centroid_lon: 10.005,
+      centroid_lat: 50.005,
+    })
+    .execute();
+  const campaign = await tx
+    .insertInto('campaigns')
+    .values({ ...p, title: 'Season 1', created_by: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const flight = await tx
+    .insertInto('flights')
+    .values({
+      ...p,
+      campaign_id: campaign.id,
+      acquisition_date: '2026-06-01',
+      altitude: 40,
+      side_overlap: 75,
+      forward_overlap: 80,
+      sensor: 'RGB',
+      platform: 'M300',
+      pilot_id: userId,
+      created_by: userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const product = await tx
+    .insertInto('data_products')
+    .values({ ...p, flight_id: flight.id, data_type: 'ortho', original_name: 'ortho.tif', file_id: fileId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('data_product_metadata')
+    .values({ organization_id: o, data_product_id: product.id, category: 'stats', band: 1 })
+    .execute();
+  await tx
+    .insertInto('raw_data')
+    .values({ ...p, flight_id: flight.id, original_name: 'images.zip', file_id: fileId })
+    .execute();
+  const layer = await tx
+    .insertInto('vector_layers')
+    .values({ ...p, name: 'plots', source_format: 'geojson', feature_count: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('vector_features')
+    .values({
+      organization_id: o,
+      layer_id: layer.id,
+      geometry: JSON.stringify({ type: 'Point', coordinates: [10, 50] }),
+      min_lon: 10,
+      min_lat: 50,
+      max_lon: 10,
+      max_lat: 50,
+    })
+    .execute();
+  await tx
+    .insertInto('file_permissions')
+    .values({ organization_id: o, data_product_id: product.id, is_public: false })
+    .execute();
+  await tx
+    .insertInto('user_styles')
+    .values({ organization_id: o, user_id: userId, data_product_id: product.id, colormap: 'viridis' })
+    .execute();
+  const indoor = await tx
+    .insertInto('indoor_projects')
+    .values({ organization_id: o, team_id: teamId, title: 'Greenhouse', created_by: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('indoor_project_data')
+    .values({
+      organization_id: o,
+      indoor_project_id: indoor.id,
+      file_id: fileId,
+      original_name: 'plants.csv',
+      file_type: 'spreadsheet',
+    })
+    .execute();
+  const ext = await tx.selectFrom('extensions').select('id').limit(1).executeTakeFirstOrThrow();
+  await tx
+    .insertInto('team_extensions')
+    .values({ organization_id: o, team_id: teamId, extension_id: ext.id })
+    .execute();
+  await tx
+    .insertInto('user_extensions')
+    .values({ organization_id: o, user_id: userId, extension_id: ext.id })
+    .execute();
+  await tx
+    .insertInto('breedbase_connections')
+    .values({ ...p, base_url: 'https://breedbase.example.test', trial_ids: ['T1'], created_by: userId })
+    .execute();
+  await tx
+    .insertInto('disk_usage_stats')
+    .values({ organization_id: o, user_id: userId, total_bytes: 30, file_count: 2 })
+    .execute();
+  await tx
+    .insertInto('upload_sessions')
+    .values({
+      organization_id: o,
+      user_id: userId,
+      tus_id: randomUUID(),
+      target: 'data_product',
+      flight_id: flight.id,
+    })
+    .execute();
+  await tx
+    .insertInto('public_tokens')
+    .values({
+      organization_id: o,
+      kind: 'data_product',
+      target_id: product.id,
+      token_hash: sha256(randomUUID()),
+    })
     .execute();
 }

@@ -64,6 +64,16 @@ export const idRules: IdRule[] = [
     values: () => ({ room_token: 'n0t-a-r00m-t0ken-at-all-xx' }),
   },
   { match: /^\/api\/licenses\/\{id\}/, values: (w) => ({ id: w.licenseId, user_id: w.owner.id }) },
+  { match: /^\/api\/flights\/\{id\}/, values: (w) => ({ id: w.flightId }) },
+  { match: /^\/api\/data-products\/\{id\}/, values: (w) => ({ id: w.dataProductId }) },
+  { match: /^\/api\/vector-layers\/\{id\}/, values: (w) => ({ id: w.vectorLayerId }) },
+  {
+    match: /^\/api\/users\/me\/styles\/\{data_product_id\}$/,
+    values: (w) => ({ data_product_id: w.dataProductId }),
+  },
+  // Public by token (the isolation suite skips public routes; the fuzz suite needs their parameters).
+  { match: /^\/api\/public\/data-products\/\{token\}$/, values: (w) => ({ token: w.publicToken }) },
+  { match: /^\/sl\/\{code\}$/, values: (w) => ({ code: w.shortCode }) },
   // Global user administration: B is not an administrator.
   { match: /^\/api\/admin\/users\/\{id\}\//, values: (w) => ({ id: w.owner.id }), status: 403 },
 ];

@@ -147,6 +147,19 @@ const requests: Requests = {
     url: `/api/projects/${p.resource}/detectors`,
     payload: { name: 'probe', kind: 'image_quality' },
   }),
+  'geodata.read': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}/geodata` }),
+  'geodata.write': (p) => ({
+    method: 'PATCH',
+    url: `/api/projects/${p.resource}/geodata`,
+    payload: { planting_date: '2026-04-01' },
+  }),
+  'geodata.publish': (p) => ({ method: 'POST', url: `/api/projects/${p.resource}/publish` }),
+  'geodata.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}/location` }),
+  'short_links.create': () => ({
+    method: 'POST',
+    url: '/api/short-links',
+    payload: { url: '/api/projects' },
+  }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
 
   'room.create': () => ({ method: 'POST', url: '/api/rooms', payload: { name: 'New room' } }),
@@ -173,7 +186,7 @@ const requests: Requests = {
 };
 
 /** Destructive actions go last. */
-const order = (a: Action) => (a.endsWith('.delete') ? 1 : 0);
+const order = (a: Action) => (a === 'project.delete' ? 2 : a.endsWith('.delete') ? 1 : 0);
 
 const roleSets: Record<ResourceKind, string[]> = {
   organization: ['owner', 'admin', 'member'],

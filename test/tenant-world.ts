@@ -43,6 +43,12 @@ export interface World {
   messageId: number;
   panelId: number;
   licenseId: number;
+  flightId: number;
+  dataProductId: number;
+  vectorLayerId: number;
+  /** The public share token of the data product, and a short link's code. */
+  publicToken: string;
+  shortCode: string;
 }
 
 async function create(
@@ -191,8 +197,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
       .executeTakeFirstOrThrow(),
   );
   const photos = await photoWorld(app, headers, projectId, marker);
+  const geo = await buildGeodata(app, headers, marker, projectId, owner.id, file.json().id);
   return {
     ...photos,
+    ...geo,
     marker,
     owner,
     member,
@@ -269,5 +277,84 @@ async function photoWorld(app: App, headers: Record<string, string>, projectId: 
     photoTagId,
     shareLinkId: share.json().id as number,
     shareToken: share.json().token as string,
+  };
+}
+
+/** A flight with a data product (public), a vector layer, a map style and a short link, named with the marker. */
+async function buildGeodata(
+  app: App,
+  headers: Record<string, string>,
+  marker: string,
+  projectId: number,
+  pilotId: number,
+  fileId: number,
+) {
+  const send = async (method: 'POST' | 'PUT', url: string, payload: object, status: number) => {
+    const res = await app.inject({ method, url, headers, payload });
+    assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+    return res.json();
+  };
+  await send(
+    'PUT',
+    `/api/projects/${projectId}/location`,
+    {
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [10, 50],
+            [10.01, 50],
+            [10.01, 50.01],
+            [10, 50],
+          ],
+        ],
+      },
+    },
+    200,
+  );
+  const flight = await send(
+    'POST',
+    `/api/projects/${projectId}/flights`,
+    {
+      name: `${marker} flight`,
+      acquisition_date: '2026-06-01',
+      altitude: 40,
+      side_overlap: 70,
+      forward_overlap: 80,
+      sensor: 'RGB',
+      platform: `${marker} drone`,
+      pilot_id: pilotId,
+    },
+    201,
+  );
+  const product = await send(
+    'POST',
+    `/api/flights/${flight.id}/data-products`,
+    { file_id: fileId, data_type: 'ortho' },
+    202,
+  );
+  const permission = await send('PUT', `/api/data-products/${product.id}/permission`, { public: true }, 200);
+  await send('PUT', `/api/users/me/styles/${product.id}`, { colormap: 'viridis', settings: { marker } }, 200);
+  const layer = await send(
+    'POST',
+    `/api/projects/${projectId}/vector-layers`,
+    {
+      name: `${marker} plots`,
+      data: {
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', geometry: { type: 'Point', coordinates: [10, 50] }, properties: { marker } },
+        ],
+      },
+    },
+    201,
+  );
+  const link = await send('POST', '/api/short-links', { url: `/api/flights/${flight.id}?${marker}` }, 201);
+  return {
+    flightId: flight.id as number,
+    dataProductId: product.id as number,
+    vectorLayerId: layer.id as number,
+    publicToken: permission.token as string,
+    shortCode: link.code as string,
   };
 }

@@ -8,7 +8,7 @@ export async function generateTableTypes(db: Kysely<DB>): Promise<string> {
   const source = await generate({
     db,
     dialect: new PostgresDialect({ defaultSchemas: ['public'] }),
-    excludePattern: '{pgboss.*,kysely_*,public.kysely_*}',
+    excludePattern: '{pgboss.*,postgis.*,kysely_*,public.kysely_*}',
     // int8 ids are parsed into numbers by the pool (see db/database.ts)
     typeMapping: { int8: 'number' },
     print: false,

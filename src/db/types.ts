@@ -134,6 +134,34 @@ export interface BlobRefs {
   storage_key: string;
 }
 
+export interface BreedbaseConnections {
+  base_url: string;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  id: Generated<number>;
+  organization_id: number;
+  project_id: number;
+  secret_sealed: string | null;
+  trial_ids: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
+  username: string | null;
+}
+
+export interface Campaigns {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: string | null;
+  form_data: Generated<Json>;
+  id: Generated<number>;
+  is_active: Generated<boolean>;
+  lead_id: number | null;
+  organization_id: number;
+  project_id: number;
+  template: Generated<Json>;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DashboardPanels {
   config: Generated<Json>;
   created_at: Generated<Timestamp>;
@@ -144,6 +172,43 @@ export interface DashboardPanels {
   organization_id: number;
   room_id: number;
   updated_at: Generated<Timestamp>;
+}
+
+export interface DataProductMetadata {
+  band: number | null;
+  category: string;
+  created_at: Generated<Timestamp>;
+  data_product_id: number;
+  id: Generated<number>;
+  organization_id: number;
+  properties: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface DataProducts {
+  band_count: number | null;
+  bounds: Json | null;
+  bounds_4326: Json | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  crs: string | null;
+  data_type: string;
+  epsg: number | null;
+  error: string | null;
+  file_id: number | null;
+  flight_id: number;
+  height: number | null;
+  id: Generated<number>;
+  job_id: number | null;
+  organization_id: number;
+  original_name: string;
+  point_count: number | null;
+  project_id: number;
+  resolution_x: number | null;
+  resolution_y: number | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  width: number | null;
 }
 
 export interface DetectionHistory {
@@ -176,6 +241,15 @@ export interface Detections {
   updated_at: Generated<Timestamp>;
   user_confirmed: Generated<boolean>;
   user_feedback: Json | null;
+}
+
+export interface DiskUsageStats {
+  file_count: number;
+  id: Generated<number>;
+  organization_id: number;
+  recorded_at: Generated<Timestamp>;
+  total_bytes: number;
+  user_id: number | null;
 }
 
 export interface DmViews {
@@ -221,6 +295,25 @@ export interface Exports {
   title: Generated<string>;
 }
 
+export interface Extensions {
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  id: Generated<number>;
+  is_active: Generated<boolean>;
+  name: string;
+}
+
+export interface FilePermissions {
+  created_at: Generated<Timestamp>;
+  data_product_id: number;
+  is_public: Generated<boolean>;
+  organization_id: number;
+  token_hash: string | null;
+  token_sealed: string | null;
+  updated_at: Generated<Timestamp>;
+  updated_by: number | null;
+}
+
 export interface Files {
   created_at: Generated<Timestamp>;
   deleted_at: Timestamp | null;
@@ -248,6 +341,37 @@ export interface Flags {
   title: string;
 }
 
+export interface Flights {
+  acquisition_date: Timestamp;
+  altitude: number;
+  campaign_id: number | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  forward_overlap: number;
+  id: Generated<number>;
+  name: string | null;
+  organization_id: number;
+  pilot_id: number | null;
+  platform: string;
+  project_id: number;
+  read_only: Generated<boolean>;
+  sensor: string;
+  side_overlap: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface GeodataProjects {
+  created_at: Generated<Timestamp>;
+  harvest_date: Timestamp | null;
+  is_published: Generated<boolean>;
+  organization_id: number;
+  planting_date: Timestamp | null;
+  project_id: number;
+  published_at: Timestamp | null;
+  published_by: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Imports {
   annotation_count: Generated<number>;
   commit_to_project: Generated<boolean>;
@@ -271,6 +395,32 @@ export interface Imports {
   task_count: Generated<number>;
   updated_at: Generated<Timestamp>;
   url: string | null;
+}
+
+export interface IndoorProjectData {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  file_id: number | null;
+  file_type: string;
+  id: Generated<number>;
+  indoor_project_id: number;
+  organization_id: number;
+  original_name: string;
+  parsed: Json | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface IndoorProjects {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: string | null;
+  end_date: Timestamp | null;
+  id: Generated<number>;
+  organization_id: number;
+  start_date: Timestamp | null;
+  team_id: number | null;
+  title: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Invitations {
@@ -374,6 +524,22 @@ export interface LicenseSeats {
   organization_id: number;
   released_at: Timestamp | null;
   user_id: number;
+}
+
+export interface Locations {
+  area_m2: number;
+  centroid_lat: number;
+  centroid_lon: number;
+  created_at: Generated<Timestamp>;
+  geometry: Json;
+  id: Generated<number>;
+  max_lat: number;
+  max_lon: number;
+  min_lat: number;
+  min_lon: number;
+  organization_id: number;
+  project_id: number;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface MailOutbox {
@@ -577,10 +743,35 @@ export interface ProjectTags {
   tag_id: number;
 }
 
+export interface PublicTokens {
+  created_at: Generated<Timestamp>;
+  kind: string;
+  organization_id: number;
+  target_id: number;
+  token_hash: string;
+}
+
 export interface RateLimits {
   hits: number;
   key: string;
   window_start: Timestamp;
+}
+
+export interface RawData {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  error: string | null;
+  file_id: number | null;
+  flight_id: number;
+  footprints: Json | null;
+  id: Generated<number>;
+  image_count: number | null;
+  job_id: number | null;
+  organization_id: number;
+  original_name: string;
+  project_id: number;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface RefreshTokens {
@@ -718,6 +909,15 @@ export interface Tasks {
   updated_by: number | null;
 }
 
+export interface TeamExtensions {
+  created_at: Generated<Timestamp>;
+  extension_id: number;
+  is_active: Generated<boolean>;
+  organization_id: number;
+  team_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface TeamMembers {
   created_at: Generated<Timestamp>;
   organization_id: number;
@@ -735,6 +935,30 @@ export interface Teams {
   name: string;
   organization_id: number;
   updated_at: Generated<Timestamp>;
+}
+
+export interface UploadSessions {
+  created_at: Generated<Timestamp>;
+  data_type: string | null;
+  file_id: number | null;
+  flight_id: number | null;
+  id: Generated<number>;
+  organization_id: number;
+  project_id: number | null;
+  status: Generated<string>;
+  target: string;
+  tus_id: string;
+  updated_at: Generated<Timestamp>;
+  user_id: number | null;
+}
+
+export interface UserExtensions {
+  created_at: Generated<Timestamp>;
+  extension_id: number;
+  is_active: Generated<boolean>;
+  organization_id: number;
+  updated_at: Generated<Timestamp>;
+  user_id: number;
 }
 
 export interface Users {
@@ -762,6 +986,51 @@ export interface Users {
   sessions_valid_after: Timestamp | null;
   updated_at: Generated<Timestamp>;
   username: string;
+}
+
+export interface UserStyles {
+  band_order: Generated<number[]>;
+  colormap: Generated<string>;
+  created_at: Generated<Timestamp>;
+  data_product_id: number;
+  id: Generated<number>;
+  max_value: number | null;
+  min_value: number | null;
+  opacity: Generated<number>;
+  organization_id: number;
+  settings: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+  user_id: number;
+}
+
+export interface VectorFeatures {
+  created_at: Generated<Timestamp>;
+  geometry: Json;
+  id: Generated<number>;
+  layer_id: number;
+  max_lat: number;
+  max_lon: number;
+  min_lat: number;
+  min_lon: number;
+  organization_id: number;
+  properties: Generated<Json>;
+}
+
+export interface VectorLayers {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  feature_count: Generated<number>;
+  file_id: number | null;
+  id: Generated<number>;
+  max_lat: number | null;
+  max_lon: number | null;
+  min_lat: number | null;
+  min_lon: number | null;
+  name: string;
+  organization_id: number;
+  project_id: number;
+  source_format: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface WebhookDeliveries {
@@ -827,15 +1096,26 @@ export interface DB {
   api_keys: ApiKeys;
   audit_log: AuditLog;
   blob_refs: BlobRefs;
+  breedbase_connections: BreedbaseConnections;
+  campaigns: Campaigns;
   dashboard_panels: DashboardPanels;
+  data_product_metadata: DataProductMetadata;
+  data_products: DataProducts;
   detection_history: DetectionHistory;
   detections: Detections;
+  disk_usage_stats: DiskUsageStats;
   dm_views: DmViews;
   export_conversions: ExportConversions;
   exports: Exports;
+  extensions: Extensions;
+  file_permissions: FilePermissions;
   files: Files;
   flags: Flags;
+  flights: Flights;
+  geodata_projects: GeodataProjects;
   imports: Imports;
+  indoor_project_data: IndoorProjectData;
+  indoor_projects: IndoorProjects;
   invitations: Invitations;
   jobs: Jobs;
   label_library: LabelLibrary;
@@ -844,6 +1124,7 @@ export interface DB {
   license_catalog: LicenseCatalog;
   license_seats: LicenseSeats;
   licenses: Licenses;
+  locations: Locations;
   mail_outbox: MailOutbox;
   messages: Messages;
   organization_members: OrganizationMembers;
@@ -860,7 +1141,9 @@ export interface DB {
   project_summaries: ProjectSummaries;
   project_tags: ProjectTags;
   projects: Projects;
+  public_tokens: PublicTokens;
   rate_limits: RateLimits;
+  raw_data: RawData;
   refresh_tokens: RefreshTokens;
   room_data_refs: RoomDataRefs;
   room_members: RoomMembers;
@@ -873,9 +1156,15 @@ export interface DB {
   task_flags: TaskFlags;
   task_locks: TaskLocks;
   tasks: Tasks;
+  team_extensions: TeamExtensions;
   team_members: TeamMembers;
   teams: Teams;
+  upload_sessions: UploadSessions;
+  user_extensions: UserExtensions;
+  user_styles: UserStyles;
   users: Users;
+  vector_features: VectorFeatures;
+  vector_layers: VectorLayers;
   webhook_deliveries: WebhookDeliveries;
   webhooks: Webhooks;
   workspace_members: WorkspaceMembers;

@@ -229,6 +229,29 @@ export const policy = {
     summary: 'create, move, resize, edit and delete panels',
   },
   'room.delete': { on: 'room', roles: ['OWNER'], summary: 'delete the room' },
+  // Geodata (D2S): Viewer reads only, Manager writes, Owner deletes and publishes.
+  'geodata.read': {
+    on: 'project',
+    roles: everyProjectRole,
+    summary: 'see boundary, campaigns, flights, data products, vector layers; set own map styles',
+  },
+  'geodata.write': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: 'set boundary and dates, create and change campaigns, flights, data products, layers, sharing',
+  },
+  'geodata.delete': {
+    on: 'project',
+    roles: ['owner'],
+    summary: 'delete boundary, campaigns, flights, data products and vector layers',
+  },
+  'geodata.publish': { on: 'project', roles: ['owner'], summary: 'publish or unpublish the project' },
+  'short_links.create': {
+    on: 'organization',
+    roles: everyOrgRole,
+    creates: true,
+    summary: 'create a short link to a page of the organization',
+  },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

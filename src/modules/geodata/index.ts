@@ -1,0 +1,16 @@
+// The geodata module (seed 000, Data to Science): project boundary and geo fields, campaigns, flights, data
+// products with public sharing, map styles, vector layers and short links. Its tables are keyed by project_id
+// beside the one projects table (migration 0016).
+import type { Deps } from '../../platform/deps.ts';
+import type { App } from '../../platform/http/app-types.ts';
+import { geodataRoutes } from './geodata.routes.ts';
+import { createGeodataService } from './geodata.service.ts';
+import { createProductsService } from './products.service.ts';
+import { createSpatial } from './spatial.ts';
+import { createVectorsService } from './vectors.service.ts';
+
+export function geodataModule(app: App, deps: Deps): void {
+  const spatial = createSpatial();
+  const geo = createGeodataService(deps, spatial);
+  geodataRoutes(app, geo, createProductsService(deps, geo), createVectorsService(deps, spatial));
+}
