@@ -10,12 +10,14 @@ import { inScope } from './scope.ts';
 interface TenantTable {
   table: string;
   pk: string[];
+  /** Whether the application role may read it at all. */
+  granted: boolean;
 }
 
 forEachDatabase('row-level security', (ctx) => {
   async function tenantTables(): Promise<TenantTable[]> {
-    const { rows } = await sql<{ table: string; pk: string[] }>`
-      SELECT c.relname AS table,
+    const { rows } = await sql<TenantTable>`
+      SELECT c.relname AS table, has_table_privilege('groundtruth_app', c.oid, 'SELECT') AS granted,
         array(SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
               WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY a.attnum) AS pk
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -71,7 +73,19 @@ forEachDatabase('row-level security', (ctx) => {
     const a = await createFullTenant(ctx.database);
     const b = await createFullTenant(ctx.database);
     const tables = await tenantTables();
-    for (const { table, pk } of tables) {
+    for (const { table, pk, granted } of tables) {
+      if (!granted) {
+        // Reached only through SECURITY DEFINER functions (e.g. room_tokens): the application role may not
+        // even name it.
+        await assert.rejects(
+          inScope(ctx.database.db, { organizationId: a.org.id, userId: a.org.owner.id }, (tx) =>
+            sql`SELECT 1 FROM ${sql.table(table)}`.execute(tx),
+          ),
+          /permission denied/,
+          `${table}: the application role must not read it`,
+        );
+        continue;
+      }
       // B's rows, read as the owner (outside RLS) so the test knows their keys.
       const { rows: bRows } = await sql<Record<string, unknown>>`
         SELECT * FROM ${sql.table(table)} WHERE organization_id = ${b.org.id}`.execute(ctx.database.db);

@@ -166,9 +166,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX license_seats_user_idx ON license_seats (user_id);
     CREATE INDEX license_seats_assigned_by_idx ON license_seats (assigned_by);
 
-    -- The room token (random; only its SHA-256 is kept) embeds a room read-only without a session. It lives
-    -- outside the tenant tables, readable by nobody but these two functions: the lookup by exact hash, and the
-    -- write, which can only name a room of the current organization (the foreign key checks it).
+    -- The room token (random; only its SHA-256 is kept) embeds a room read-only without a session. The
+    -- application role has no privilege on the table: only these two functions touch it, the lookup by exact
+    -- hash and the write, which can only name a room of the current organization (the foreign key checks it).
+    -- Forced RLS applies to them as to every tenant table; the lookup is let through by a policy that matches
+    -- only the row whose hash the transaction names (app.token_hash).
     CREATE TABLE room_tokens (
       room_id bigint PRIMARY KEY,
       organization_id bigint NOT NULL,
@@ -178,10 +180,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX room_tokens_org_idx ON room_tokens (organization_id);
     REVOKE ALL ON room_tokens FROM groundtruth_app;
+    ${sql.raw(tenantIsolation('room_tokens'))}
+    ${sql.raw(changeNotices('room_tokens'))}
+    CREATE POLICY token_lookup ON room_tokens FOR SELECT
+      USING (token_hash = current_setting('app.token_hash', true));
     CREATE FUNCTION gt_room_by_token(hash text) RETURNS TABLE (room_id bigint, organization_id bigint)
-      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $f$
-      SELECT t.room_id, t.organization_id FROM room_tokens t WHERE t.token_hash = hash
-    $f$;
+      LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $f$
+    BEGIN
+      PERFORM set_config('app.token_hash', hash, true);
+      RETURN QUERY SELECT t.room_id, t.organization_id FROM room_tokens t WHERE t.token_hash = hash;
+    END $f$;
     CREATE FUNCTION gt_set_room_token(room bigint, hash text) RETURNS void
       LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $f$
       INSERT INTO room_tokens (room_id, organization_id, token_hash)

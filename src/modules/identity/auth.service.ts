@@ -96,7 +96,13 @@ export function createAuthService(deps: Pick<Deps, 'config' | 'database' | 'secr
     const user = await inScope(db, { organizationId: null, userId: null }, async (tx) => {
       // Serialises sign-ups so that exactly one first user becomes the superuser.
       await sql`SELECT pg_advisory_xact_lock(hashtext('groundtruth.signup'))`.execute(tx);
-      const first = (await tx.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined;
+      const first =
+        (await tx
+          .selectFrom('users')
+          .select('id')
+          .where('is_bot', '=', false)
+          .limit(1)
+          .executeTakeFirst()) === undefined;
       if (!first && config.SIGNUP === 'closed')
         throw new AppError('forbidden', 'sign-up is closed on this instance');
       if (!first && config.SIGNUP === 'invite' && !input.invite_token) {
