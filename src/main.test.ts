@@ -15,11 +15,10 @@ interface Run {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  exit: Promise<{ code: number | null; ms: number }>;
+  exit: Promise<{ code: number | null }>;
 }
 
 function start(env: Record<string, string>): Run {
-  const started = Date.now();
   const child = spawn(process.execPath, [mainTs], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,8 +31,8 @@ function start(env: Record<string, string>): Run {
   child.stderr?.on('data', (c) => {
     err += c;
   });
-  const exit = new Promise<{ code: number | null; ms: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, ms: Date.now() - started })),
+  const exit = new Promise<{ code: number | null }>((resolve) =>
+    child.on('exit', (code) => resolve({ code })),
   );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
