@@ -178,6 +178,15 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
     await bobSide.page.getByText('You joined the organization as Member').waitFor();
     await snap(bobSide.page, '05-invitation-accepted');
     await accessible(bobSide.page, 'accept invitation');
+    // Bob now acts in Alice's organization and can switch back to his own.
+    await bobSide.page.getByRole('button', { name: 'Go to projects' }).click();
+    const switcher = bobSide.page.getByRole('combobox', { name: 'Organization' });
+    await bobSide.page.getByRole('heading', { name: 'Projects' }).waitFor();
+    assert.equal(await switcher.locator('option:checked').textContent(), `${username}'s organization`);
+    assert.equal(await switcher.locator('option').count(), 2);
+    await switcher.selectOption({ label: `${bob.username}'s organization` });
+    await bobSide.page.getByRole('link', { name: 'Members', exact: true }).click();
+    await bobSide.page.getByRole('heading', { name: `Members of ${bob.username}'s organization` }).waitFor();
     await bobSide.context.close();
 
     // Back on the project: add Bob as an annotator.
