@@ -77,9 +77,7 @@ try {
     const data = { title: c.name, filters, ordering: ['-tasks:id'] };
     views.push((await call('POST', '/api/dm/views', { project, data }, auth)).id as number);
     // The hand-written baseline's own ideal index on the plain expression.
-    await owner.query(
-      `CREATE INDEX bench_${c.key}_idx ON tasks (project_id, (data ->> '${c.key}'), id) INCLUDE (total_annotations, total_predictions)`,
-    );
+    await owner.query(`CREATE INDEX bench_${c.key}_idx ON tasks (project_id, (data ->> '${c.key}'), id)`);
   }
   for (const c of cases) {
     const name = indexName({ kind: 'text', key: c.key });

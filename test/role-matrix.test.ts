@@ -16,6 +16,8 @@ interface Probe {
   orgId: number;
   spare: number;
   spare2: number;
+  /** A data manager view of the project's owner (project kind only). */
+  view: number;
 }
 
 type Requests = Partial<Record<Action, (p: Probe) => InjectOptions>>;
@@ -160,6 +162,17 @@ const requests: Requests = {
     url: '/api/short-links',
     payload: { url: '/api/projects' },
   }),
+  'dm.views.own': (p) => ({
+    method: 'POST',
+    url: '/api/dm/views',
+    payload: { project: p.resource, data: { title: 'mine' } },
+  }),
+  'dm.views.manage': (p) => ({ method: 'PATCH', url: `/api/dm/views/${p.view}`, payload: { order: 2 } }),
+  'dm.actions.run': (p) => ({
+    method: 'POST',
+    url: `/api/dm/actions?id=delete_tasks_predictions&project=${p.resource}`,
+    payload: { selectedItems: { all: true, excluded: [] } },
+  }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
 
   'room.create': () => ({ method: 'POST', url: '/api/rooms', payload: { name: 'New room' } }),
@@ -241,6 +254,7 @@ forEachDatabase('role matrix', (ctx) => {
           return res.json().id as number;
         };
         let resource = orgId;
+        let view = 0;
         if (kind === 'team') {
           resource = await create('/api/teams', { name: `team for ${role}` });
           await create(`/api/teams/${resource}/members`, { user_id: actor.id, role });
@@ -250,12 +264,14 @@ forEachDatabase('role matrix', (ctx) => {
         } else if (kind === 'project') {
           resource = await create('/api/projects', { title: `project for ${role}` });
           await create(`/api/projects/${resource}/members`, { user_id: actor.id, role });
+          view = await create('/api/dm/views', { project: resource, data: { title: 'the owner’s' } });
+          await create('/api/tasks', { project: resource, data: { text: 'selected' } });
         } else if (kind === 'room') {
           resource = await create('/api/rooms', { name: `room for ${role}` });
           // An OWNER is added as a second owner; the creator stays.
           await create(`/api/rooms/${resource}/members`, { user_id: actor.id, role });
         }
-        const probe: Probe = { resource, orgId, spare: spare.id, spare2: spare2.id };
+        const probe: Probe = { resource, orgId, spare: spare.id, spare2: spare2.id, view };
         const actions = (Object.keys(policy) as Action[])
           .filter((a) => policy[a].on === kind)
           .sort((a, b) => order(a) - order(b));

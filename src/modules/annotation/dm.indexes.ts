@@ -3,8 +3,6 @@
 //   text:  (project_id, dm_text(data, key), id)   equality, lists and text ranges, ordered by id
 //   num:   (project_id, dm_num(data, key), id)    numeric comparisons and ranges
 //   value: (project_id, dm_value(data, key), id)  ordering on the value (jsonb order)
-// Each INCLUDEs the tenant and the two counters, so the page's totals (count and sums over every match, as
-// Label Studio answers them) are an index-only scan, under row-level security too.
 // They are built by a background task when a view that needs them is saved, CONCURRENTLY on PostgreSQL so
 // writers are never blocked; an invalid leftover of a failed build is dropped and rebuilt. The key is the one
 // piece of client text that reaches DDL: only keys of a safe alphabet get an index (others still filter, by
@@ -62,7 +60,7 @@ export async function buildIndex(
   const literal = `'${need.key}'`;
   await sql
     .raw(
-      `CREATE INDEX ${concurrently} IF NOT EXISTS ${name} ON tasks (project_id, ${fn[need.kind]}(data, ${literal}::text), id) INCLUDE (organization_id, total_annotations, total_predictions)`,
+      `CREATE INDEX ${concurrently} IF NOT EXISTS ${name} ON tasks (project_id, ${fn[need.kind]}(data, ${literal}::text), id)`,
     )
     .execute(db);
   return 'built';

@@ -13,6 +13,7 @@ import {
   Columns,
   CreateViewBody,
   ProjectQuery,
+  ReorderBody,
   UpdateViewBody,
   View,
 } from './dm.schemas.ts';
@@ -60,6 +61,38 @@ export function dmRoutes(
           selected_items: b.selected_items,
         }),
       );
+    },
+  );
+
+  app.delete(
+    '/api/dm/views/reset',
+    {
+      schema: {
+        tags,
+        summary: "Delete all of your views of a project (Label Studio's reset)",
+        querystring: ProjectQuery,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await views.reset(actorOf(request), request.query.project);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/dm/views/order',
+    {
+      schema: {
+        tags,
+        summary: 'Order views: each gets its position in `ids`',
+        body: ReorderBody,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await views.reorder(actorOf(request), request.body.project, request.body.ids);
+      return reply.status(204).send(null);
     },
   );
 

@@ -110,3 +110,8 @@ export const ActionResult = Type.Object(
   },
   { additionalProperties: true },
 );
+
+export const ReorderBody = Type.Object(
+  { project: Id, ids: Type.Array(Id, { maxItems: 1000 }) },
+  { additionalProperties: false },
+);

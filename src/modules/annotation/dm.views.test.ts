@@ -128,6 +128,33 @@ forEachDatabase('data manager views', (ctx) => {
     assert.equal(run.statusCode, 403);
   });
 
+  test('reorder and reset views', async () => {
+    const project = await newProject(kit);
+    const make = async (title: string) =>
+      (await call('POST', '/api/dm/views', owner.headers, { project, data: { title } })).json().id as number;
+    const [a, b, c] = [await make('a'), await make('b'), await make('c')];
+    const ordered = await call('POST', '/api/dm/views/order/', owner.headers, { project, ids: [c, a, b] });
+    assert.equal(ordered.statusCode, 204, ordered.body);
+    const listed = (await call('GET', `/api/dm/views?project=${project}`, owner.headers)).json();
+    assert.deepEqual(
+      listed.map((v: { id: number; order: number }) => [v.id, v.order]),
+      [
+        [c, 0],
+        [a, 1],
+        [b, 2],
+      ],
+    );
+    const other = await newProject(kit);
+    const foreign = await call('POST', '/api/dm/views/order', owner.headers, { project: other, ids: [a] });
+    assert.equal(foreign.statusCode, 400);
+    assert.match(foreign.json().error.message, /not in project/);
+    assert.equal(
+      (await call('DELETE', `/api/dm/views/reset?project=${project}`, owner.headers)).statusCode,
+      204,
+    );
+    assert.deepEqual((await call('GET', `/api/dm/views?project=${project}`, owner.headers)).json(), []);
+  });
+
   test('columns list the task fields and the data keys; the action list is Label Studio’s', async () => {
     const project = await newProject(kit);
     await addTasks(kit, project, [
@@ -178,6 +205,8 @@ forEachDatabase('data manager views', (ctx) => {
         ['PATCH', `/api/dm/views/${view.id}`, { order: 1 }],
         ['PUT', `/api/dm/views/${view.id}`, { data: {} }],
         ['DELETE', `/api/dm/views/${view.id}`],
+        ['DELETE', `/api/dm/views/reset?project=${project}`],
+        ['POST', '/api/dm/views/order', { project, ids: [view.id] }],
         ['GET', `/api/dm/columns?project=${project}`],
         ['GET', `/api/dm/actions?project=${project}`],
         ['POST', `/api/dm/actions?id=delete_tasks&project=${project}`, { selectedItems: { all: true } }],

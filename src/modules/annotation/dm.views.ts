@@ -1,6 +1,7 @@
 // Data manager views (Label Studio's tabs): members of a project keep their own; managers see, change and
 // delete everyone's. A view's filters are checked on save (a bad filter is a 400 naming it) and the expression
 // indexes its data filters need are queued for building.
+import { sql } from 'kysely';
 import { inScope, type Tx } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import { allows } from '../../platform/access/policy.ts';
@@ -130,6 +131,47 @@ export function createViewsService(deps: Pick<Deps, 'database' | 'config' | 'job
       await inScope(database.db, scopeOf(actor), async (tx) => {
         await load(tx, actor, id, true);
         await tx.deleteFrom('dm_views').where('id', '=', id).execute();
+      });
+    },
+
+    /** Label Studio's "reset": deletes the actor's own views of the project; returns how many. */
+    async reset(actor: Actor, projectId: number) {
+      return inScope(database.db, scopeOf(actor), async (tx) => {
+        await authorize(tx, actor, 'dm.views.own', [projectId]);
+        const r = await tx
+          .deleteFrom('dm_views')
+          .where('project_id', '=', projectId)
+          .where('user_id', '=', actor.userId)
+          .executeTakeFirst();
+        return Number(r.numDeletedRows);
+      });
+    },
+
+    /** Sets the order of views (their position in `ids`); another person's view needs a manager. */
+    async reorder(actor: Actor, projectId: number, ids: number[]) {
+      return inScope(database.db, scopeOf(actor), async (tx) => {
+        const roles = await authorize(tx, actor, 'dm.views.own', [projectId]);
+        const manager = allows('dm.views.manage', roles.get(projectId) ?? null);
+        const rows = await tx
+          .selectFrom('dm_views')
+          .select(['id', 'user_id'])
+          .where('project_id', '=', projectId)
+          .where('id', 'in', ids.length ? ids : [0])
+          .execute();
+        const found = new Map(rows.map((r) => [r.id, r.user_id]));
+        for (const [i, id] of ids.entries()) {
+          if (!found.has(id))
+            throw new AppError('validation_failed', `ids[${i}]: view ${id} is not in project ${projectId}`);
+          if (found.get(id) !== actor.userId && !manager)
+            throw new AppError('forbidden', "only the project's managers reorder another person's view");
+        }
+        if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'ids: each view once');
+        if (ids.length) {
+          await sql`
+            UPDATE dm_views v SET "order" = o.ord - 1, updated_at = now()
+            FROM unnest(${ids}::bigint[]) WITH ORDINALITY AS o(id, ord)
+            WHERE v.id = o.id AND v.project_id = ${projectId}`.execute(tx);
+        }
       });
     },
 

@@ -244,11 +244,11 @@ export function parsePrepared(raw: unknown, where = 'query'): PreparedQuery {
   };
 }
 
-/** Parses the `query` URL parameter (JSON text). */
+/** Parses the `query` URL parameter (JSON text; Label Studio also unquotes it once more, so may we). */
 export function parseQueryParam(text: string): PreparedQuery {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.trimStart().startsWith('%') ? decodeURIComponent(text) : text);
   } catch {
     throw bad('query', 'is not valid JSON');
   }
