@@ -146,7 +146,12 @@ forEachDatabase('task export', (ctx) => {
     // A project whose config has no image cannot be exported as COCO; the answer is a 400 and the
     // connection the export had opened is given back (on PGlite, the only one).
     const plain = (
-      await app.inject({ method: 'POST', url: '/api/projects', headers: owner.headers, payload: { title: 'No image' } })
+      await app.inject({
+        method: 'POST',
+        url: '/api/projects',
+        headers: owner.headers,
+        payload: { title: 'No image' },
+      })
     ).json().id;
     for (let i = 0; i < 3; i++) {
       const coco = await get(`/api/projects/${plain}/export?exportType=COCO`);
