@@ -15,7 +15,8 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
 import { EXPORT_CONVERTERS, type ExportContext, type ExportTask } from './export/index.ts';
-import { exportTasks, type TaskFilter } from './export.repo.ts';
+import { textStream } from './export/stream.ts';
+import { exportJsonTexts, exportTasks, type TaskFilter } from './export.repo.ts';
 import { jsonValues } from './import.parse.ts';
 import { projectConfig } from './import.repo.ts';
 import {
@@ -136,6 +137,31 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
     // For a caller that gives up before reading (a generator never started has no `finally` to run).
     const close = () => held.end(false);
     return { ctx, tasks: tasks(), close };
+  }
+
+  /** The JSON format as PostgreSQL writes it: one task's text at a time, in a JSON list. */
+  async function jsonStream(
+    who: { organizationId: number; userId: number | null },
+    filter: TaskFilter,
+    onBatch?: (n: number) => void,
+  ): Promise<Readable> {
+    const held = await holdScope(database.pool, { ...who, requireMembership: false });
+    async function* text(): AsyncGenerator<string> {
+      let ok = false;
+      try {
+        let first = true;
+        yield '[';
+        for await (const task of exportJsonTexts(held, filter, onBatch)) {
+          yield first ? `\n${task}` : `,\n${task}`;
+          first = false;
+        }
+        yield first ? ']' : '\n]';
+        ok = true;
+      } finally {
+        await held.end(ok);
+      }
+    }
+    return textStream(text());
   }
 
   async function getRow(tx: Tx, projectId: number, exportId: number) {
@@ -346,12 +372,12 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
       const onlyAnnotated = options.only_with_annotations === true || options.annotated === 'only';
       let count = 0;
       try {
-        const { tasks } = await openTasks(who, { projectId: row.project_id, onlyAnnotated }, (n) => {
+        const json = await jsonStream(who, { projectId: row.project_id, onlyAnnotated }, (n) => {
           count = n;
         });
         const out = new PassThrough();
         const stored = blobs.put(out);
-        const md5 = await md5Of(EXPORT_CONVERTERS.JSON.convert(tasks), out);
+        const md5 = await md5Of(json, out);
         const blob = await stored;
         await inScope(database.db, who, (tx) =>
           tx

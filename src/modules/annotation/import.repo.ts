@@ -86,16 +86,20 @@ export interface Chunk {
  * chunk k, this process parses chunk k+1 into the next COPY's buffer (corked until the COPY starts; its
  * high-water mark holds a chunk). Closing chunk k+1 waits for that COPY, so at most one chunk runs ahead.
  */
-function copyWriter(held: HeldScope, onChunk: ((chunk: Chunk) => void) | null): StageWriter {
+function copyWriter(held: HeldScope, mover: Mover | null): StageWriter {
   let failure: Error | null = null;
   const open = () => {
-    const s = held.client.query(
-      copyFrom(`COPY import_stage (${COLUMNS}) FROM STDIN`, { highWaterMark: 64 * 1024 * 1024 }),
-    ) as Writable;
+    const s = copyFrom(`COPY import_stage (${COLUMNS}) FROM STDIN`, { highWaterMark: 64 * 1024 * 1024 });
+    // Submitted after the moves queued before it; until then its writes wait in its buffer.
+    const submit = () => {
+      held.client.query(s);
+    };
+    if (mover) mover.after(submit);
+    else submit();
     s.on('error', (err) => {
       failure ??= err;
     });
-    return s;
+    return s as Writable;
   };
   let stream = open();
   let ord = 0;
@@ -134,9 +138,9 @@ function copyWriter(held: HeldScope, onChunk: ((chunk: Chunk) => void) | null): 
       chunk.annotations += t.annotations?.length ?? 0;
       chunk.predictions += t.predictions?.length ?? 0;
       if (buf.length >= 256 * 1024) await flush();
-      if (onChunk && chunk.rows >= CHUNK_ROWS) {
+      if (mover && chunk.rows >= CHUNK_ROWS) {
         await close();
-        onChunk(chunk);
+        mover.queue(chunk, false);
         chunk = { rows: 0, annotations: 0, predictions: 0 };
         stream = open();
       }
@@ -199,9 +203,7 @@ function batchWriter(tx: Tx): StageWriter {
 
 /** `mover` (PostgreSQL only) moves full chunks into the project as they are staged. */
 export function stageWriter(kind: DatabaseKind, held: HeldScope, mover: Mover | null): StageWriter {
-  return kind === 'postgres'
-    ? copyWriter(held, mover ? (c) => mover.queue(c, false) : null)
-    : batchWriter(held.tx);
+  return kind === 'postgres' ? copyWriter(held, mover) : batchWriter(held.tx);
 }
 
 export interface Totals {
@@ -222,6 +224,8 @@ export interface Target {
 export interface Mover {
   /** Queues the move of what is staged now (on the import's connection, in order); errors surface in finish. */
   queue(chunk: Chunk, wantIds: boolean): void;
+  /** Runs `fn` once everything queued so far has run (the next COPY is submitted this way). */
+  after(fn: () => void): void;
   /** Waits for every queued move, then adds the import to the project's counters. */
   finish(totals: Totals): Promise<{ taskIds: number[] }>;
 }
@@ -245,21 +249,26 @@ export async function createMover(held: HeldScope, target: Target, returnIds: bo
   const first = Number(rows[0]!.first);
   const maxAnn = Number(rows[0]!.max);
   const int = (n: number | null) => (n === null ? 'NULL' : String(Math.trunc(n)));
-  const pending: Promise<unknown>[] = [];
+  // One statement at a time, in order, without waiting here: the caller goes on parsing meanwhile.
+  let chain: Promise<unknown> = Promise.resolve();
   let failure: unknown = null;
   let labeled = 0;
   let annotated = 0;
   const taskIds: number[] = [];
   const run = <T extends pg.QueryResultRow>(text: string, then?: (rows: T[]) => void) => {
-    const p = client.query<T>(text).then(
-      (r) => then?.(r.rows),
-      (err: unknown) => {
-        failure ??= err;
-      },
+    chain = chain.then(() =>
+      client.query<T>(text).then(
+        (r) => then?.(r.rows),
+        (err: unknown) => {
+          failure ??= err;
+        },
+      ),
     );
-    pending.push(p);
   };
   return {
+    after(fn) {
+      chain = chain.then(fn);
+    },
     queue(chunk, wantIds) {
       if (wantIds || returnIds) {
         run<{ id: number }>('SELECT id FROM import_stage ORDER BY ord', (r) => {
@@ -320,7 +329,7 @@ export async function createMover(held: HeldScope, target: Target, returnIds: bo
     },
 
     async finish(totals) {
-      await Promise.all(pending);
+      await chain;
       if (failure) throw failure;
       const n = totals.tasks;
       await tx
