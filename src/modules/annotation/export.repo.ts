@@ -146,7 +146,7 @@ export async function* exportJsonTexts(
     if (rows.length === 0) break;
     seen += rows.length;
     onBatch?.(seen);
-    for (const r of rows) yield r.j;
+    yield rows.map((r) => r.j).join(',\n');
   }
   await held.client.query('CLOSE export_json');
 }
