@@ -100,7 +100,9 @@ export async function importFile(
   project: number,
   file: string,
 ): Promise<Record<string, unknown>> {
-  const { size } = await stat(file);
+  const { size } = await stat(file).catch((err: NodeJS.ErrnoException) => {
+    throw new TransferError(`cannot read ${file} (${err.code ?? err.message})`);
+  });
   const bar = progressBar(`importing ${path.basename(file)}`, size);
   const isJson = path.extname(file).toLowerCase() === '.json';
   const boundary = `----groundtruth${Date.now().toString(16)}`;

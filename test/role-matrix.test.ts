@@ -126,6 +126,12 @@ const requests: Requests = {
     payload: { url: 'https://hooks.example.test/p', project: p.resource },
   }),
   'tasks.read': (p) => ({ method: 'GET', url: `/api/tasks?project=${p.resource}` }),
+  'tasks.import': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/import`,
+    payload: [{ text: 'imported' }],
+  }),
+  'tasks.export': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}/export` }),
   'tasks.manage': (p) => ({
     method: 'POST',
     url: '/api/tasks',

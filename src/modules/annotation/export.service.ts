@@ -4,7 +4,7 @@
 // data_export_convertedformat row each). Who may export: the project's owners, managers and reviewers
 // (`tasks.export`); annotators and viewers see tasks but do not take the project's data away in bulk.
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Selectable } from 'kysely';
 import { holdScope, inScope, type Tx } from '../../db/scope.ts';
@@ -15,7 +15,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
 import { EXPORT_CONVERTERS, type ExportContext, type ExportTask } from './export/index.ts';
-import { exportTasks, type TaskFilter } from './export.repo.ts';
+import { exportJsonTexts, exportTasks, type TaskFilter } from './export.repo.ts';
 import { jsonValues } from './import.parse.ts';
 import { projectConfig } from './import.repo.ts';
 import {
@@ -136,6 +136,32 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
     // For a caller that gives up before reading (a generator never started has no `finally` to run).
     const close = () => held.end(false);
     return { ctx, tasks: tasks(), close };
+  }
+
+  /** The JSON format as PostgreSQL writes it: one task's text at a time, in a JSON list. */
+  async function jsonStream(
+    who: { organizationId: number; userId: number | null },
+    filter: TaskFilter,
+    onBatch?: (n: number) => void,
+  ): Promise<Readable> {
+    const held = await holdScope(database.pool, { ...who, requireMembership: false });
+    async function* text(): AsyncGenerator<string> {
+      let ok = false;
+      try {
+        let first = true;
+        yield '[';
+        for await (const batch of exportJsonTexts(held, filter, onBatch)) {
+          yield first ? `\n${batch}` : `,\n${batch}`;
+          first = false;
+        }
+        yield first ? ']' : '\n]';
+        ok = true;
+      } finally {
+        await held.end(ok);
+      }
+    }
+    // Batches of about a megabyte go out as they are (textStream's 16 KB pieces cost more than they save here).
+    return Readable.from(text(), { objectMode: false, highWaterMark: 1024 * 1024 });
   }
 
   async function getRow(tx: Tx, projectId: number, exportId: number) {
@@ -346,12 +372,12 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
       const onlyAnnotated = options.only_with_annotations === true || options.annotated === 'only';
       let count = 0;
       try {
-        const { tasks } = await openTasks(who, { projectId: row.project_id, onlyAnnotated }, (n) => {
+        const json = await jsonStream(who, { projectId: row.project_id, onlyAnnotated }, (n) => {
           count = n;
         });
         const out = new PassThrough();
         const stored = blobs.put(out);
-        const md5 = await md5Of(EXPORT_CONVERTERS.JSON.convert(tasks), out);
+        const md5 = await md5Of(json, out);
         const blob = await stored;
         await inScope(database.db, who, (tx) =>
           tx

@@ -7,6 +7,7 @@
 import type { Writable } from 'node:stream';
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseKind } from '../../db/database.ts';
 import type { HeldScope, Tx } from '../../db/scope.ts';
@@ -70,20 +71,46 @@ export async function createStage(tx: Tx): Promise<void> {
 const copyField = (value: unknown): string =>
   value === null || value === undefined ? '\\N' : JSON.stringify(value).replaceAll('\\', '\\\\');
 
-function copyWriter(held: HeldScope): StageWriter {
-  const stream = held.client.query(copyFrom(`COPY import_stage (${COLUMNS}) FROM STDIN`)) as Writable;
+/** Rows a COPY carries before its rows are moved into the project while the next chunk is parsed. */
+const CHUNK_ROWS = 100_000;
+
+/** What one chunk of staged rows holds, so its move runs only the statements it needs. */
+export interface Chunk {
+  annotations: number;
+  predictions: number;
+}
+
+/**
+ * COPY into the staging table in chunks. At each chunk's end `onChunk` queues the move of the staged rows on
+ * the same connection (not awaited), and the next chunk's COPY is queued behind it: while PostgreSQL moves
+ * chunk k, this process parses chunk k+1 into the next COPY's buffer (corked until the COPY starts; its
+ * high-water mark holds a chunk). Closing chunk k+1 waits for that COPY, so at most one chunk runs ahead.
+ */
+function copyWriter(held: HeldScope, mover: Mover | null): StageWriter {
   let failure: Error | null = null;
-  stream.on('error', (err) => {
-    failure = err;
-  });
+  const open = () => {
+    const s = copyFrom(`COPY import_stage (${COLUMNS}) FROM STDIN`, { highWaterMark: 64 * 1024 * 1024 });
+    // Submitted after the moves queued before it; until then its writes wait in its buffer.
+    const submit = () => {
+      held.client.query(s);
+    };
+    if (mover) mover.after(submit);
+    else submit();
+    s.on('error', (err) => {
+      failure ??= err;
+    });
+    return s as Writable;
+  };
+  let stream = open();
   let ord = 0;
   let buf = '';
   let ended = false;
+  let chunk: Chunk & { rows: number } = { rows: 0, annotations: 0, predictions: 0 };
   const flush = async () => {
     if (failure) throw failure;
-    const chunk = buf;
+    const text = buf;
     buf = '';
-    if (!stream.write(chunk)) {
+    if (!stream.write(text)) {
       await new Promise<void>((resolve, reject) => {
         const onError = (err: Error) => reject(err);
         stream.once('drain', () => {
@@ -94,28 +121,46 @@ function copyWriter(held: HeldScope): StageWriter {
       });
     }
   };
+  const close = async () => {
+    if (buf) await flush();
+    await new Promise<void>((resolve, reject) => {
+      if (failure) return reject(failure);
+      stream.once('error', reject);
+      stream.once('finish', () => resolve());
+      stream.end();
+    });
+  };
   return {
     async write(t) {
       ord++;
       buf += `${ord}\t${copyField(t.data)}\t${copyField(t.meta)}\t${copyField(t.annotations)}\t${copyField(t.predictions)}\t${t.fileUploadId ?? '\\N'}\n`;
+      chunk.rows++;
+      chunk.annotations += t.annotations?.length ?? 0;
+      chunk.predictions += t.predictions?.length ?? 0;
       if (buf.length >= 256 * 1024) await flush();
+      if (mover && chunk.rows >= CHUNK_ROWS) {
+        await close();
+        mover.queue(chunk, false);
+        chunk = { rows: 0, annotations: 0, predictions: 0 };
+        stream = open();
+      }
     },
     async end() {
-      if (buf) await flush();
-      await new Promise<void>((resolve, reject) => {
-        if (failure) return reject(failure);
-        stream.once('error', reject);
-        stream.once('finish', () => resolve());
-        stream.end();
-      });
+      await close();
       ended = true;
     },
     async abort() {
-      if (ended || stream.destroyed) return;
+      // Ended, not destroyed: a COPY still queued behind a move would otherwise start later and hold the
+      // connection. Ending it lets PostgreSQL finish it (or refuse it in the failed transaction) before the
+      // ROLLBACK that follows.
+      if (ended) return;
       ended = true;
+      buf = '';
+      if (failure) return;
       await new Promise<void>((resolve) => {
-        stream.once('close', () => resolve());
-        stream.destroy(new Error('import abandoned'));
+        stream.once('error', () => resolve());
+        stream.once('finish', () => resolve());
+        stream.end();
       });
     },
   };
@@ -156,8 +201,9 @@ function batchWriter(tx: Tx): StageWriter {
   };
 }
 
-export function stageWriter(kind: DatabaseKind, held: HeldScope): StageWriter {
-  return kind === 'postgres' ? copyWriter(held) : batchWriter(held.tx);
+/** `mover` (PostgreSQL only) moves full chunks into the project as they are staged. */
+export function stageWriter(kind: DatabaseKind, held: HeldScope, mover: Mover | null): StageWriter {
+  return kind === 'postgres' ? copyWriter(held, mover) : batchWriter(held.tx);
 }
 
 export interface Totals {
@@ -168,90 +214,142 @@ export interface Totals {
   groundTruth: number;
 }
 
+export interface Target {
+  organizationId: number;
+  projectId: number;
+  importId: number;
+  userId: number | null;
+}
+
+export interface Mover {
+  /** Queues the move of what is staged now (on the import's connection, in order); errors surface in finish. */
+  queue(chunk: Chunk, wantIds: boolean): void;
+  /** Runs `fn` once everything queued so far has run (the next COPY is submitted this way). */
+  after(fn: () => void): void;
+  /** Waits for every queued move, then adds the import to the project's counters. */
+  finish(totals: Totals): Promise<{ taskIds: number[] }>;
+}
+
 /**
- * Moves the staged tasks into the project: reserves their inner ids (the settings row is the lock that
- * orders imports and single creates), inserts tasks, annotations and predictions set-based and adds
- * everything to the project's counters.
+ * Moves staged tasks into the project, chunk by chunk: the settings row is locked first (it orders imports
+ * and single creates, and reserves inner ids), then each chunk goes into tasks, annotations and predictions
+ * with one set-based statement per table and the staging table is emptied for the next chunk.
+ *
+ * Imported tasks carry no import_id or updated_by (Label Studio leaves updated_by empty too): each would be
+ * a foreign-key check per row, which at a million rows costs more than the insert itself. The import record
+ * keeps the counts and the file uploads; tasks point at their file upload.
  */
-export async function commitStage(
-  tx: Tx,
-  target: { organizationId: number; projectId: number; importId: number; userId: number | null },
-  totals: Totals,
-): Promise<void> {
-  const { organizationId: org, projectId, importId, userId } = target;
+export async function createMover(held: HeldScope, target: Target, returnIds: boolean): Promise<Mover> {
+  const { tx, client } = held;
+  const { organizationId: org, projectId, userId } = target;
   await ensureSettings(tx, org, projectId);
-  const n = totals.tasks;
-  const reserved = await tx
-    .updateTable('annotation_settings')
-    .set((eb) => ({ next_inner_id: eb('next_inner_id', '+', n), updated_at: new Date() }))
-    .where('project_id', '=', projectId)
-    .returning([sql<number>`next_inner_id - ${n}`.as('first'), 'maximum_annotations'])
-    .executeTakeFirstOrThrow();
-  const first = reserved.first - 1;
-  // Imported tasks carry no import_id or updated_by (Label Studio leaves updated_by empty too): each would be
-  // a foreign-key check per row, which at a million rows costs more than the insert itself. The import
-  // record keeps the counts and the file uploads; tasks point at their file upload.
+  const { rows } = await sql<{ first: number; max: number }>`
+    SELECT next_inner_id - 1 AS first, maximum_annotations AS max FROM annotation_settings
+    WHERE project_id = ${projectId} FOR UPDATE`.execute(tx);
+  const first = Number(rows[0]!.first);
+  const maxAnn = Number(rows[0]!.max);
+  const int = (n: number | null) => (n === null ? 'NULL' : String(Math.trunc(n)));
+  // One statement at a time, in order, without waiting here: the caller goes on parsing meanwhile.
+  let chain: Promise<unknown> = Promise.resolve();
+  let failure: unknown = null;
   let labeled = 0;
   let annotated = 0;
-  if (totals.annotations + totals.cancelled === 0) {
-    await sql`
-      INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id, total_predictions)
-      SELECT id, ${org}, ${projectId}, ${first} + ord, data, meta, file_upload_id, coalesce(jsonb_array_length(predictions), 0)
-      FROM import_stage`.execute(tx);
-  } else {
-    const { rows } = await sql<{ labeled: number; annotated: number }>`
-      WITH s AS (
-        SELECT id, ord, data, meta, file_upload_id,
-          coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
-                    WHERE a ->> 'was_cancelled' = 'false'), 0)::int AS n_ok,
-          coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
-                    WHERE a ->> 'was_cancelled' = 'true'), 0)::int AS n_cancelled,
-          coalesce(jsonb_array_length(predictions), 0) AS n_pred
-        FROM import_stage
-      ), ins AS (
-        INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id,
-                           total_annotations, cancelled_annotations, total_predictions, is_labeled)
-        SELECT id, ${org}, ${projectId}, ${first} + ord, data, meta, file_upload_id,
-               n_ok, n_cancelled, n_pred, n_ok >= ${reserved.maximum_annotations}
-        FROM s
-        RETURNING is_labeled, total_annotations
-      )
-      SELECT count(*) FILTER (WHERE is_labeled)::int AS labeled,
-             count(*) FILTER (WHERE total_annotations > 0)::int AS annotated
-      FROM ins`.execute(tx);
-    labeled = rows[0]!.labeled;
-    annotated = rows[0]!.annotated;
-  }
-  if (totals.annotations + totals.cancelled > 0) {
-    await sql`
-      INSERT INTO annotations (organization_id, project_id, task_id, result, result_count, was_cancelled,
-                               ground_truth, lead_time, completed_by, updated_by, import_id)
-      SELECT ${org}, ${projectId}, s.id, x.a -> 'result', jsonb_array_length(x.a -> 'result'),
-             (x.a ->> 'was_cancelled')::boolean, (x.a ->> 'ground_truth')::boolean,
-             (x.a ->> 'lead_time')::double precision, ${userId}, ${userId}, ${importId}
-      FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.annotations) WITH ORDINALITY AS x(a, k)
-      WHERE s.annotations IS NOT NULL`.execute(tx);
-  }
-  if (totals.predictions > 0) {
-    await sql`
-      INSERT INTO predictions (organization_id, project_id, task_id, result, score, model_version)
-      SELECT ${org}, ${projectId}, s.id, x.p -> 'result', (x.p ->> 'score')::double precision, x.p ->> 'model_version'
-      FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.predictions) WITH ORDINALITY AS x(p, k)
-      WHERE s.predictions IS NOT NULL`.execute(tx);
-  }
-  await tx
-    .updateTable('annotation_settings')
-    .set((eb) => ({
-      task_number: eb('task_number', '+', n),
-      total_annotations_number: eb('total_annotations_number', '+', totals.annotations),
-      skipped_annotations_number: eb('skipped_annotations_number', '+', totals.cancelled),
-      total_predictions_number: eb('total_predictions_number', '+', totals.predictions),
-      num_tasks_with_annotations: eb('num_tasks_with_annotations', '+', annotated),
-      finished_task_number: eb('finished_task_number', '+', labeled),
-      ground_truth_number: eb('ground_truth_number', '+', totals.groundTruth),
-    }))
-    .where('project_id', '=', projectId)
-    .execute();
+  const taskIds: number[] = [];
+  const run = <T extends pg.QueryResultRow>(text: string, then?: (rows: T[]) => void) => {
+    chain = chain.then(() =>
+      client.query<T>(text).then(
+        (r) => then?.(r.rows),
+        (err: unknown) => {
+          failure ??= err;
+        },
+      ),
+    );
+  };
+  return {
+    after(fn) {
+      chain = chain.then(fn);
+    },
+    queue(chunk, wantIds) {
+      if (wantIds || returnIds) {
+        run<{ id: number }>('SELECT id FROM import_stage ORDER BY ord', (r) => {
+          for (const x of r) taskIds.push(Number(x.id));
+        });
+      }
+      if (chunk.annotations === 0) {
+        run(`
+          INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id, total_predictions)
+          SELECT id, ${int(org)}, ${int(projectId)}, ${first} + ord, data, meta, file_upload_id,
+                 coalesce(jsonb_array_length(predictions), 0)
+          FROM import_stage`);
+      } else {
+        run<{ labeled: number; annotated: number }>(
+          `
+          WITH s AS (
+            SELECT id, ord, data, meta, file_upload_id,
+              coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
+                        WHERE a ->> 'was_cancelled' = 'false'), 0)::int AS n_ok,
+              coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
+                        WHERE a ->> 'was_cancelled' = 'true'), 0)::int AS n_cancelled,
+              coalesce(jsonb_array_length(predictions), 0) AS n_pred
+            FROM import_stage
+          ), ins AS (
+            INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id,
+                               total_annotations, cancelled_annotations, total_predictions, is_labeled)
+            SELECT id, ${int(org)}, ${int(projectId)}, ${first} + ord, data, meta, file_upload_id,
+                   n_ok, n_cancelled, n_pred, n_ok >= ${maxAnn}
+            FROM s
+            RETURNING is_labeled, total_annotations
+          )
+          SELECT count(*) FILTER (WHERE is_labeled)::int AS labeled,
+                 count(*) FILTER (WHERE total_annotations > 0)::int AS annotated
+          FROM ins`,
+          (r) => {
+            labeled += r[0]!.labeled;
+            annotated += r[0]!.annotated;
+          },
+        );
+        run(`
+          INSERT INTO annotations (organization_id, project_id, task_id, result, result_count, was_cancelled,
+                                   ground_truth, lead_time, completed_by, updated_by, import_id)
+          SELECT ${int(org)}, ${int(projectId)}, s.id, x.a -> 'result', jsonb_array_length(x.a -> 'result'),
+                 (x.a ->> 'was_cancelled')::boolean, (x.a ->> 'ground_truth')::boolean,
+                 (x.a ->> 'lead_time')::double precision, ${int(userId)}, ${int(userId)}, ${int(target.importId)}
+          FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.annotations) AS x(a)
+          WHERE s.annotations IS NOT NULL`);
+      }
+      if (chunk.predictions > 0) {
+        run(`
+          INSERT INTO predictions (organization_id, project_id, task_id, result, score, model_version)
+          SELECT ${int(org)}, ${int(projectId)}, s.id, x.p -> 'result', (x.p ->> 'score')::double precision,
+                 x.p ->> 'model_version'
+          FROM import_stage s CROSS JOIN LATERAL jsonb_array_elements(s.predictions) AS x(p)
+          WHERE s.predictions IS NOT NULL`);
+      }
+      run('TRUNCATE import_stage');
+    },
+
+    async finish(totals) {
+      await chain;
+      if (failure) throw failure;
+      const n = totals.tasks;
+      await tx
+        .updateTable('annotation_settings')
+        .set((eb) => ({
+          next_inner_id: eb('next_inner_id', '+', n),
+          task_number: eb('task_number', '+', n),
+          total_annotations_number: eb('total_annotations_number', '+', totals.annotations),
+          skipped_annotations_number: eb('skipped_annotations_number', '+', totals.cancelled),
+          total_predictions_number: eb('total_predictions_number', '+', totals.predictions),
+          num_tasks_with_annotations: eb('num_tasks_with_annotations', '+', annotated),
+          finished_task_number: eb('finished_task_number', '+', labeled),
+          ground_truth_number: eb('ground_truth_number', '+', totals.groundTruth),
+          updated_at: new Date(),
+        }))
+        .where('project_id', '=', projectId)
+        .execute();
+      return { taskIds };
+    },
+  };
 }
 
 export async function stagedTaskIds(tx: Tx): Promise<number[]> {

@@ -21,7 +21,7 @@ import {
   readSource,
 } from './import.parse.ts';
 import {
-  commitStage,
+  createMover,
   createStage,
   type ImportRow,
   projectConfig,
@@ -220,7 +220,14 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
       const textKey = cfg && cfg.dataKeys.length === 1 ? cfg.dataKeys[0]! : 'text';
       const reader = createTaskReader(cfg);
       await createStage(tx);
-      writer = stageWriter(database.kind, held);
+      const target = {
+        organizationId: who.organizationId,
+        projectId: row.project_id,
+        importId: row.id,
+        userId: who.userId,
+      };
+      const mover = row.commit_to_project ? await createMover(held, target, row.return_task_ids) : null;
+      writer = stageWriter(database.kind, held, mover);
       let sinceProgress = 0;
       const w = writer;
       for (const source of sources) {
@@ -242,14 +249,17 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
           detail: 'Validation error',
           validation_errors: { non_field_errors: ['No tasks found'] },
         });
-      const target = {
-        organizationId: who.organizationId,
-        projectId: row.project_id,
-        importId: row.id,
-        userId: who.userId,
-      };
-      if (row.commit_to_project) await commitStage(tx, target, totals);
-      const taskIds = row.return_task_ids || totals.tasks <= 100 ? await stagedTaskIds(tx) : null;
+      const wantIds = row.return_task_ids || totals.tasks <= 100;
+      let taskIds: number[] | null = null;
+      if (mover) {
+        mover.queue(
+          { annotations: totals.annotations + totals.cancelled, predictions: totals.predictions },
+          wantIds,
+        );
+        taskIds = (await mover.finish(totals)).taskIds;
+      } else if (wantIds) {
+        taskIds = await stagedTaskIds(tx);
+      }
       const updated = await tx
         .updateTable('imports')
         .set({
