@@ -53,7 +53,9 @@ export function wsRoutes(
         return authenticate(fake);
       };
 
-      socket.on('message', async (raw: Buffer, isBinary: boolean) => {
+      // Frames are handled one after another, so a subscribe sent right behind the auth frame waits for it.
+      let queue: Promise<unknown> = Promise.resolve();
+      const handle = async (raw: Buffer, isBinary: boolean) => {
         let frame: {
           type?: unknown;
           token?: unknown;
@@ -123,6 +125,9 @@ export function wsRoutes(
             ...(typeof frame.room_id === 'number' && { room_id: frame.room_id }),
           });
         }
+      };
+      socket.on('message', (raw: Buffer, isBinary: boolean) => {
+        queue = queue.then(() => handle(raw, isBinary));
       });
     },
   );
