@@ -306,6 +306,30 @@ forEachDatabase('rooms', (ctx) => {
     assert.equal(list.json().length, 2);
   });
 
+  test('an unparseable CSV: the answer names the line; a room without files says so', async () => {
+    const { owner, roomId, h } = await setup();
+    const rows = Array.from({ length: 25000 }, (_, i) => `${i},${i * 2}`).join('\n');
+    const bad = await upload(owner, [{ name: 'broken.csv', bytes: `a,b\n${rows}\nx,notanumber\n` }]);
+    await app.inject({
+      method: 'POST',
+      url: `/api/rooms/${roomId}/files`,
+      headers: h,
+      payload: { file_id: bad.id },
+    });
+    const a = await answerTo(owner, roomId, 'sum of b in broken');
+    assert.equal(a.error, 'query_failed', a.text);
+    assert.match(a.text, /Line: 25002/);
+    assert.ok(!a.text.includes(dataDir), 'the answer shows a server path');
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/rooms',
+      headers: h,
+      payload: { name: 'Empty' },
+    });
+    const none = await answerTo(owner, empty.json().id, 'count by region');
+    assert.match(none.text, /no data yet/);
+  });
+
   test('dashboards: pin an answer, move it, share it read-only by token', async () => {
     const { owner, roomId, token, h } = await setup();
     const answer = await answerTo(owner, roomId, 'count by region');

@@ -26,6 +26,8 @@ const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 function clean(message: string, req: AskRequest): string {
   let out = message;
   for (const f of req.files) out = out.replaceAll(f.path, f.fileName);
+  // DuckDB's advice and dialect dump after the first lines is noise in a chat answer.
+  out = out.split(/\nPossible solutions:|\n\s+file = /)[0]!;
   return out
     .replace(/\n\s*\n/g, '\n')
     .trim()
