@@ -17,7 +17,7 @@ export type { MessagesService } from './messages.service.ts';
 
 export async function roomsModule(app: App, deps: Deps) {
   const engine = createAnalysisEngine();
-  const hub = createLiveHub();
+  const hub = createLiveHub(deps.database, app.log);
   const licenses = createLicenses(deps);
   const rooms = createRoomsService(deps, licenses);
   const messages = createMessagesService(deps, engine, hub, licenses, app.log);
@@ -26,7 +26,9 @@ export async function roomsModule(app: App, deps: Deps) {
     await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
     wsRoutes(scope, hub, messages, createAuthenticator(deps));
   });
+  app.addHook('onReady', () => hub.start());
   app.addHook('onClose', async () => {
+    await hub.stop();
     await messages.idle();
     await engine.close();
   });

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { createTestApp } from '../../../test/app.ts';
 import { forEachDatabase } from '../../../test/harness.ts';
-import { inOrg, type Person, signUp } from '../../../test/http-factories.ts';
+import { apiKeyFor, inOrg, type Person, signUp } from '../../../test/http-factories.ts';
 import { inScope } from '../../db/scope.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { multipart } from '../files/files.test-kit.ts';
@@ -235,6 +235,34 @@ forEachDatabase('rooms', (ctx) => {
     });
     assert.equal(post.statusCode, 404);
     assert.ok(h);
+  });
+
+  test('on PostgreSQL, a member connected to another server process gets the answer too', async (t) => {
+    if (ctx.kind !== 'postgres') return t.skip('one process on PGlite');
+    const { owner, member, roomId } = await setup();
+    const other = await createTestApp(ctx.database, { DATA_DIR: dataDir });
+    try {
+      const address = await other.listen({ port: 0, host: '127.0.0.1' });
+      const key = await apiKeyFor(app, member); // the other process has its own JWT secret
+      const c = await connect(`${address.replace('http', 'ws')}/api/ws`, key, owner.orgId);
+      clients.push(c);
+      c.ws.send(JSON.stringify({ type: 'subscribe', room_id: roomId }));
+      await c.next((f) => f.type === 'subscribed');
+      const posted = await app.inject({
+        method: 'POST',
+        url: `/api/rooms/${roomId}/messages`,
+        headers: inOrg(owner, owner.orgId),
+        payload: { text: 'count by region' },
+      });
+      const id = posted.json().id;
+      const f = await c.next(
+        (x) => x.type === 'message' && (x.message as { reply_to: number | null }).reply_to === id,
+      );
+      assert.equal((f.message as { table: { rows: unknown[] } }).table.rows.length, 3);
+      c.ws.close();
+    } finally {
+      await other.close();
+    }
   });
 
   test('the analyst answers averages, time series and says what it ran', async () => {
