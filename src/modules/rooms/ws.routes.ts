@@ -44,12 +44,12 @@ export function wsRoutes(
         delete headers['x-api-key'];
         if (token) headers.authorization = `Bearer ${token}`;
         if (typeof organizationId === 'number') headers['x-organization-id'] = String(organizationId);
-        const fake = {
-          ...request,
-          headers,
-          method: 'GET',
-          cookies: token ? {} : request.cookies,
-        } as FastifyRequest;
+        // The upgrade request with the frame's credentials in place of its own (its ip, log and cookies stay).
+        const fake = Object.create(request, {
+          headers: { value: headers },
+          method: { value: 'GET' },
+          cookies: { value: token ? {} : request.cookies },
+        }) as FastifyRequest;
         return authenticate(fake);
       };
 
