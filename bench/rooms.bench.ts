@@ -25,7 +25,9 @@ await dc.run(`COPY (SELECT 'region_' || (i % 50) AS region, (i % 1000) / 10.0 AS
 console.log(`rooms: generated ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const SQL = `SELECT "region", avg("amount") AS "avg_amount" FROM read_csv('${csv}') GROUP BY 1 ORDER BY "avg_amount" DESC NULLS LAST, 1 LIMIT 200`;
 
+const step = (what: string) => process.stderr.write(`rooms: ${what}\n`);
 const database = await scratchPostgres('rooms');
+step('database migrated');
 const config = loadConfig({
   LOG_LEVEL: 'silent',
   SECRET_KEY: 'b'.repeat(64),
@@ -106,12 +108,18 @@ try {
     );
   }
   await json('POST', `/api/rooms/${room.id}/files`, h, { file_id: fileId });
+  step('file attached');
   const ws = new WebSocket(`${address.replace('http', 'ws')}/api/ws`);
   await new Promise((r) => ws.once('open', r));
+  // Answers can arrive before the POST's response: keep both sides until they meet.
   const waiting = new Map<number, (m: { text: string }) => void>();
+  const arrived = new Map<number, { text: string }>();
   ws.on('message', (d) => {
     const f = JSON.parse(String(d));
-    if (f.type === 'message' && f.message.kind === 'bot') waiting.get(f.message.reply_to)?.(f.message);
+    if (f.type !== 'message' || f.message.kind !== 'bot') return;
+    const w = waiting.get(f.message.reply_to);
+    if (w) w(f.message);
+    else arrived.set(f.message.reply_to, f.message);
   });
   ws.send(JSON.stringify({ type: 'auth', token: user.access_token, organization_id: orgId }));
   ws.send(JSON.stringify({ type: 'subscribe', room_id: room.id }));
@@ -128,7 +136,9 @@ try {
     const answered = new Promise<{ text: string }>((resolve) => {
       const sent = json('POST', `/api/rooms/${room.id}/messages`, h, { text: question });
       void sent.then((m) => {
-        waiting.set(m.id, resolve);
+        const early = arrived.get(m.id);
+        if (early) resolve(early);
+        else waiting.set(m.id, resolve);
       });
     });
     const m = await answered;

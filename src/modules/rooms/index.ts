@@ -4,9 +4,11 @@ import websocket from '@fastify/websocket';
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { createAnalysisEngine } from './engine/engine.ts';
+import { licensesRoutes } from './licenses.routes.ts';
 import { createLicenses } from './licenses.ts';
 import { createLiveHub } from './live.ts';
 import { createMessagesService } from './messages.service.ts';
+import { createPanelsService } from './panels.service.ts';
 import { roomsRoutes } from './rooms.routes.ts';
 import { createRoomsService } from './rooms.service.ts';
 import { wsRoutes } from './ws.routes.ts';
@@ -16,16 +18,19 @@ export type { MessagesService } from './messages.service.ts';
 
 export async function roomsModule(app: App, deps: Deps) {
   const engine = createAnalysisEngine();
-  const hub = createLiveHub();
+  const hub = createLiveHub(deps.database, app.log);
   const licenses = createLicenses(deps);
   const rooms = createRoomsService(deps, licenses);
   const messages = createMessagesService(deps, engine, hub, licenses, app.log);
-  roomsRoutes(app, rooms, messages, licenses);
+  roomsRoutes(app, rooms, createPanelsService(deps), messages);
+  licensesRoutes(app, licenses);
   await app.register(async (scope: App) => {
     await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
     wsRoutes(scope, hub, messages, deps.authenticate);
   });
+  app.addHook('onReady', () => hub.start());
   app.addHook('onClose', async () => {
+    await hub.stop();
     await messages.idle();
     await engine.close();
   });

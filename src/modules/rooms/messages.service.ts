@@ -136,7 +136,7 @@ export function createMessagesService(
         .returningAll()
         .executeTakeFirst(),
     );
-    if (row) hub.publish(messageOut(row));
+    if (row) hub.publish(organizationId, messageOut(row));
   }
 
   /** Answers a question once in this process, however many paths ask for it. */
@@ -206,7 +206,7 @@ export function createMessagesService(
         return m;
       });
       const out = messageOut(row);
-      hub.publish(out);
+      hub.publish(actor.organizationId!, out);
       answer(actor.organizationId!, { roomId, messageId: row.id }).catch((err: Error) =>
         log.warn(
           { err: err.message, message_id: row.id },
@@ -228,7 +228,7 @@ export function createMessagesService(
           .executeTakeFirstOrThrow();
       });
       const out = messageOut(row);
-      hub.publish(out);
+      hub.publish(actor.organizationId!, out);
       return out;
     },
 
@@ -243,7 +243,7 @@ export function createMessagesService(
           .returningAll()
           .executeTakeFirstOrThrow();
       });
-      hub.publish(messageOut(row));
+      hub.publish(actor.organizationId!, messageOut(row));
     },
 
     /** Whether `actor` may follow the room live (throws 404 otherwise). */

@@ -1,12 +1,12 @@
-// /api/rooms, members, files, panels, messages; /api/shared/rooms/{token}; licenses. Thin: schema in,
-// service call, schema out.
+// /api/rooms, members, files, panels, messages; /api/shared/rooms/{token}. Thin: schema in, service call,
+// schema out.
 import Type from 'typebox';
 import { actorOf } from '../../platform/auth/plugin.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { IdParams, Paged, pagedBody, pageOf } from '../../platform/http/common.schemas.ts';
 import { errors } from '../../platform/http/schemas.ts';
-import type { Licenses } from './licenses.ts';
 import type { MessagesService } from './messages.service.ts';
+import type { PanelsService } from './panels.service.ts';
 import * as S from './rooms.schemas.ts';
 import type { RoomsService } from './rooms.service.ts';
 
@@ -15,8 +15,8 @@ const tags = ['rooms'];
 export function roomsRoutes(
   app: App,
   rooms: RoomsService,
+  panels: PanelsService,
   messages: MessagesService,
-  licenses: Licenses,
 ): void {
   app.post(
     '/api/rooms',
@@ -280,7 +280,7 @@ export function roomsRoutes(
     },
     async (request) => {
       const page = pageOf(request.query);
-      const { count, results } = await rooms.panels(actorOf(request), request.params.id, page);
+      const { count, results } = await panels.panels(actorOf(request), request.params.id, page);
       return pagedBody(request.url, page, count, results);
     },
   );
@@ -296,7 +296,7 @@ export function roomsRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await rooms.createPanel(actorOf(request), request.params.id, request.body)),
+      reply.status(201).send(await panels.createPanel(actorOf(request), request.params.id, request.body)),
   );
   app.get(
     '/api/rooms/:id/panels/:panel_id',
@@ -308,7 +308,7 @@ export function roomsRoutes(
         response: { 200: S.Panel, ...errors(400, 401, 404) },
       },
     },
-    async (request) => rooms.panel(actorOf(request), request.params.id, request.params.panel_id),
+    async (request) => panels.panel(actorOf(request), request.params.id, request.params.panel_id),
   );
   app.patch(
     '/api/rooms/:id/panels/:panel_id',
@@ -322,7 +322,7 @@ export function roomsRoutes(
       },
     },
     async (request) =>
-      rooms.updatePanel(actorOf(request), request.params.id, request.params.panel_id, request.body),
+      panels.updatePanel(actorOf(request), request.params.id, request.params.panel_id, request.body),
   );
   app.delete(
     '/api/rooms/:id/panels/:panel_id',
@@ -335,7 +335,7 @@ export function roomsRoutes(
       },
     },
     async (request, reply) => {
-      await rooms.removePanel(actorOf(request), request.params.id, request.params.panel_id);
+      await panels.removePanel(actorOf(request), request.params.id, request.params.panel_id);
       return reply.status(204).send(null);
     },
   );
@@ -353,96 +353,7 @@ export function roomsRoutes(
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-      return rooms.shared(request.params.room_token);
-    },
-  );
-
-  app.get(
-    '/api/license-catalog',
-    {
-      schema: {
-        tags: ['licenses'],
-        summary: 'The plans and their limits (free is what an organization without a license gets)',
-        response: { 200: Type.Array(S.Plan, { maxItems: 1000 }), ...errors(401) },
-      },
-    },
-    async () => licenses.catalog(),
-  );
-  app.get(
-    '/api/licenses',
-    {
-      schema: {
-        tags: ['licenses'],
-        summary: "The organization's licenses",
-        querystring: S.PageQuery,
-        response: { 200: Paged(S.License), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (request) => {
-      const page = pageOf(request.query);
-      const { count, results } = await licenses.list(actorOf(request), page);
-      return pagedBody(request.url, page, count, results);
-    },
-  );
-  app.post(
-    '/api/licenses',
-    {
-      schema: {
-        tags: ['licenses'],
-        summary: 'Take a plan of the catalog for the organization (one active license at a time)',
-        body: S.LicenseCreate,
-        response: { 201: S.License, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request, reply) =>
-      reply.status(201).send(await licenses.create(actorOf(request), request.body.plan)),
-  );
-  app.get(
-    '/api/licenses/:id/seats',
-    {
-      schema: {
-        tags: ['licenses'],
-        summary: 'Seats held on a license',
-        params: IdParams,
-        querystring: S.PageQuery,
-        response: { 200: Paged(S.Seat), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (request) => {
-      const page = pageOf(request.query);
-      const { count, results } = await licenses.seats(actorOf(request), request.params.id, page);
-      return pagedBody(request.url, page, count, results);
-    },
-  );
-  app.post(
-    '/api/licenses/:id/seats',
-    {
-      schema: {
-        tags: ['licenses'],
-        summary: 'Assign a seat to a member of the organization (403 license_limit when none is free)',
-        params: IdParams,
-        body: S.SeatAssign,
-        response: { 201: S.Seat, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(await licenses.assignSeat(actorOf(request), request.params.id, request.body.user_id)),
-  );
-  app.delete(
-    '/api/licenses/:id/seats/:user_id',
-    {
-      schema: {
-        tags: ['licenses'],
-        summary: 'Release a seat',
-        params: S.SeatParams,
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      await licenses.releaseSeat(actorOf(request), request.params.id, request.params.user_id);
-      return reply.status(204).send(null);
+      return panels.shared(request.params.room_token);
     },
   );
 }

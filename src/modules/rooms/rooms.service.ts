@@ -12,7 +12,6 @@ import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
 import { tableNames } from './engine/engine.ts';
 import type { Licenses } from './licenses.ts';
-import { messageOut } from './messages.repo.ts';
 
 type RoomRow = Selectable<Rooms>;
 type PanelRow = Selectable<DashboardPanels>;
@@ -30,23 +29,6 @@ const roomOut = (r: RoomRow, role: string | null) => ({
   created_at: r.created_at,
   updated_at: r.updated_at,
 });
-
-const panelOut = (p: PanelRow) => ({
-  id: p.id,
-  room: p.room_id,
-  name: p.name,
-  layout: p.layout as { x: number; y: number; w: number; h: number },
-  config: p.config as Record<string, unknown>,
-  created_at: p.created_at,
-  updated_at: p.updated_at,
-});
-
-export interface PanelConfigInput {
-  sql?: string;
-  chart?: Record<string, unknown>;
-  table?: unknown;
-  message_id?: number;
-}
 
 export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, licenses: Licenses) {
   const { database, config } = deps;
@@ -82,30 +64,6 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
       .executeTakeFirst();
     if (!p) throw new AppError('not_found', `panel ${panelId} not found in room ${roomId}`);
     return p;
-  }
-
-  /** A pinned bot answer's SQL, table and chart become the panel's config. */
-  async function resolveConfig(tx: Tx, roomId: number, c: PanelConfigInput | undefined) {
-    if (!c) return {};
-    if (c.message_id === undefined) return c;
-    const m = await tx
-      .selectFrom('messages')
-      .selectAll()
-      .where('room_id', '=', roomId)
-      .where('id', '=', c.message_id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    if (!m) throw new AppError('not_found', `message ${c.message_id} not found in room ${roomId}`);
-    if (m.kind !== 'bot' || !m.sql)
-      throw new AppError('validation_failed', 'only a bot answer with a query can be pinned', [
-        { in: 'body', field: 'config.message_id', message: 'is not a bot answer with a query' },
-      ]);
-    return {
-      sql: c.sql ?? m.sql,
-      chart: c.chart ?? m.chart ?? undefined,
-      table: c.table ?? m.result ?? undefined,
-      message_id: m.id,
-    };
   }
 
   async function roomFiles(tx: Tx, roomId: number) {
@@ -378,128 +336,6 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
         if (Number(r.numDeletedRows) === 0)
           throw new AppError('not_found', `file ${fileId} is not attached to room ${id}`);
       });
-    },
-
-    async panels(actor: Actor, id: number, page: PageRequest) {
-      return run(actor, async (tx) => {
-        await authorize(tx, actor, 'room.read', [id], access);
-        const q = tx.selectFrom('dashboard_panels').where('room_id', '=', id);
-        const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-        const rows = await q
-          .selectAll()
-          .orderBy('id')
-          .limit(page.pageSize)
-          .offset((page.page - 1) * page.pageSize)
-          .execute();
-        return { count: Number(n), results: rows.map(panelOut) };
-      });
-    },
-
-    async panel(actor: Actor, id: number, panelId: number) {
-      return run(actor, async (tx) => {
-        await authorize(tx, actor, 'room.read', [id], access);
-        return panelOut(await panelRow(tx, id, panelId));
-      });
-    },
-
-    async createPanel(
-      actor: Actor,
-      id: number,
-      input: { name: string; layout: object; config?: PanelConfigInput },
-    ) {
-      return run(actor, async (tx) => {
-        await authorize(tx, actor, 'room.panels.manage', [id], access);
-        const cfg = await resolveConfig(tx, id, input.config);
-        const row = await tx
-          .insertInto('dashboard_panels')
-          .values({
-            organization_id: actor.organizationId!,
-            room_id: id,
-            name: input.name.trim(),
-            layout: JSON.stringify(input.layout),
-            config: JSON.stringify(cfg),
-            created_by: actor.userId,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return panelOut(row);
-      });
-    },
-
-    async updatePanel(
-      actor: Actor,
-      id: number,
-      panelId: number,
-      input: { name?: string; layout?: object; config?: PanelConfigInput },
-    ) {
-      return run(actor, async (tx) => {
-        await authorize(tx, actor, 'room.panels.manage', [id], access);
-        await panelRow(tx, id, panelId);
-        const cfg = input.config ? await resolveConfig(tx, id, input.config) : undefined;
-        const row = await tx
-          .updateTable('dashboard_panels')
-          .set({
-            ...(input.name !== undefined && { name: input.name.trim() }),
-            ...(input.layout !== undefined && { layout: JSON.stringify(input.layout) }),
-            ...(cfg !== undefined && { config: JSON.stringify(cfg) }),
-            updated_at: sql`now()`,
-          })
-          .where('room_id', '=', id)
-          .where('id', '=', panelId)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return panelOut(row);
-      });
-    },
-
-    async removePanel(actor: Actor, id: number, panelId: number) {
-      await run(actor, async (tx) => {
-        await authorize(tx, actor, 'room.panels.manage', [id], access);
-        await panelRow(tx, id, panelId);
-        await tx.deleteFrom('dashboard_panels').where('room_id', '=', id).where('id', '=', panelId).execute();
-      });
-    },
-
-    /** The read-only view a room token opens: no session, found through gt_room_by_token only. */
-    async shared(token: string) {
-      const notFound = new AppError('not_found', 'no shared room has this token');
-      const found = await inScope(database.db, { organizationId: null, userId: null }, async (tx) => {
-        const { rows } = await sql<{ room_id: number; organization_id: number }>`
-          SELECT room_id, organization_id FROM gt_room_by_token(${hashToken(token)})`.execute(tx);
-        return rows[0];
-      });
-      if (!found) throw notFound;
-      return inScope(
-        database.db,
-        { organizationId: Number(found.organization_id), userId: null },
-        async (tx) => {
-          const room = await roomRow(tx, Number(found.room_id));
-          const panels = await tx
-            .selectFrom('dashboard_panels')
-            .selectAll()
-            .where('room_id', '=', room.id)
-            .orderBy('id')
-            .limit(200)
-            .execute();
-          const messages =
-            room.type === 'CHAT'
-              ? await tx
-                  .selectFrom('messages')
-                  .selectAll()
-                  .where('room_id', '=', room.id)
-                  .where('kind', '=', 'bot')
-                  .where('deleted_at', 'is', null)
-                  .orderBy('id', 'desc')
-                  .limit(50)
-                  .execute()
-              : [];
-          return {
-            room: { id: room.id, name: room.name, type: room.type as 'CHAT' | 'DASHBOARD' },
-            panels: panels.map(panelOut),
-            messages: messages.reverse().map(messageOut),
-          };
-        },
-      );
     },
   };
 }

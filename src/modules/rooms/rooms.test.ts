@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { createTestApp } from '../../../test/app.ts';
 import { forEachDatabase } from '../../../test/harness.ts';
-import { inOrg, type Person, signUp } from '../../../test/http-factories.ts';
+import { apiKeyFor, inOrg, type Person, signUp } from '../../../test/http-factories.ts';
 import { inScope } from '../../db/scope.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { multipart } from '../files/files.test-kit.ts';
@@ -237,6 +237,34 @@ forEachDatabase('rooms', (ctx) => {
     assert.ok(h);
   });
 
+  test('on PostgreSQL, a member connected to another server process gets the answer too', async (t) => {
+    if (ctx.kind !== 'postgres') return t.skip('one process on PGlite');
+    const { owner, member, roomId } = await setup();
+    const other = await createTestApp(ctx.database, { DATA_DIR: dataDir });
+    try {
+      const address = await other.listen({ port: 0, host: '127.0.0.1' });
+      const key = await apiKeyFor(app, member); // the other process has its own JWT secret
+      const c = await connect(`${address.replace('http', 'ws')}/api/ws`, key, owner.orgId);
+      clients.push(c);
+      c.ws.send(JSON.stringify({ type: 'subscribe', room_id: roomId }));
+      await c.next((f) => f.type === 'subscribed');
+      const posted = await app.inject({
+        method: 'POST',
+        url: `/api/rooms/${roomId}/messages`,
+        headers: inOrg(owner, owner.orgId),
+        payload: { text: 'count by region' },
+      });
+      const id = posted.json().id;
+      const f = await c.next(
+        (x) => x.type === 'message' && (x.message as { reply_to: number | null }).reply_to === id,
+      );
+      assert.equal((f.message as { table: { rows: unknown[] } }).table.rows.length, 3);
+      c.ws.close();
+    } finally {
+      await other.close();
+    }
+  });
+
   test('the analyst answers averages, time series and says what it ran', async () => {
     const { owner, roomId } = await setup();
     const avg = await answerTo(owner, roomId, 'average amount by region');
@@ -304,6 +332,30 @@ forEachDatabase('rooms', (ctx) => {
     assert.match(alone.json().error.message, /companion file/);
     const list = await app.inject({ method: 'GET', url: `/api/rooms/${roomId}/files`, headers: h });
     assert.equal(list.json().length, 2);
+  });
+
+  test('an unparseable CSV: the answer names the line; a room without files says so', async () => {
+    const { owner, roomId, h } = await setup();
+    const rows = Array.from({ length: 25000 }, (_, i) => `${i},${i * 2}`).join('\n');
+    const bad = await upload(owner, [{ name: 'broken.csv', bytes: `a,b\n${rows}\nx,notanumber\n` }]);
+    await app.inject({
+      method: 'POST',
+      url: `/api/rooms/${roomId}/files`,
+      headers: h,
+      payload: { file_id: bad.id },
+    });
+    const a = await answerTo(owner, roomId, 'sum of b in broken');
+    assert.equal(a.error, 'query_failed', a.text);
+    assert.match(a.text, /Line: 25002/);
+    assert.ok(!a.text.includes(dataDir), 'the answer shows a server path');
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/rooms',
+      headers: h,
+      payload: { name: 'Empty' },
+    });
+    const none = await answerTo(owner, empty.json().id, 'count by region');
+    assert.match(none.text, /no data yet/);
   });
 
   test('dashboards: pin an answer, move it, share it read-only by token', async () => {

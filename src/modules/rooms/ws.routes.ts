@@ -44,16 +44,18 @@ export function wsRoutes(
         delete headers['x-api-key'];
         if (token) headers.authorization = `Bearer ${token}`;
         if (typeof organizationId === 'number') headers['x-organization-id'] = String(organizationId);
-        const fake = {
-          ...request,
-          headers,
-          method: 'GET',
-          cookies: token ? {} : request.cookies,
-        } as FastifyRequest;
+        // The upgrade request with the frame's credentials in place of its own (its ip, log and cookies stay).
+        const fake = Object.create(request, {
+          headers: { value: headers },
+          method: { value: 'GET' },
+          cookies: { value: token ? {} : request.cookies },
+        }) as FastifyRequest;
         return authenticate(fake);
       };
 
-      socket.on('message', async (raw: Buffer, isBinary: boolean) => {
+      // Frames are handled one after another, so a subscribe sent right behind the auth frame waits for it.
+      let queue: Promise<unknown> = Promise.resolve();
+      const handle = async (raw: Buffer, isBinary: boolean) => {
         let frame: {
           type?: unknown;
           token?: unknown;
@@ -123,6 +125,9 @@ export function wsRoutes(
             ...(typeof frame.room_id === 'number' && { room_id: frame.room_id }),
           });
         }
+      };
+      socket.on('message', (raw: Buffer, isBinary: boolean) => {
+        queue = queue.then(() => handle(raw, isBinary));
       });
     },
   );

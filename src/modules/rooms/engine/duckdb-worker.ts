@@ -26,6 +26,8 @@ const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 function clean(message: string, req: AskRequest): string {
   let out = message;
   for (const f of req.files) out = out.replaceAll(f.path, f.fileName);
+  // DuckDB's advice and dialect dump after the first lines is noise in a chat answer.
+  out = out.split(/\nPossible solutions:|\n\s+file = /)[0]!;
   return out
     .replace(/\n\s*\n/g, '\n')
     .trim()
@@ -42,12 +44,37 @@ function plain(v: unknown): unknown {
   return String(v);
 }
 
+// Blob paths are content-addressed (the bytes under a path never change), so a CSV's sniffed dialect and
+// column types are found once per process and reused: later questions skip DuckDB's sniffing pass.
+const sniffed = new Map<string, string>();
+const SNIFF_CACHE = 1000;
+
+async function readerFor(conn: DuckDBConnection, f: AskRequest['files'][number]): Promise<string | null> {
+  const reader = readers[f.format];
+  if (!reader) return null;
+  if (f.format !== 'csv' && f.format !== 'tsv') return reader(f.path);
+  const known = sniffed.get(f.path);
+  if (known) return known;
+  try {
+    const opts = f.format === 'tsv' ? ", delim = '\t'" : '';
+    const r = await conn.runAndReadAll(`SELECT Prompt FROM sniff_csv(${lit(f.path)}${opts})`);
+    const prompt = String(r.getRowsJS()[0]?.[0] ?? '');
+    const expr = prompt.replace(/^\s*FROM\s+/i, '').replace(/;\s*$/, '');
+    if (!/^read_csv\(/.test(expr)) return reader(f.path);
+    if (sniffed.size >= SNIFF_CACHE) sniffed.delete(sniffed.keys().next().value!);
+    sniffed.set(f.path, expr);
+    return expr;
+  } catch {
+    return reader(f.path); // the query will say what is wrong with the file (with its line)
+  }
+}
+
 async function setUp(conn: DuckDBConnection, req: AskRequest): Promise<TableInfo[]> {
   const tables: TableInfo[] = [];
   for (const f of req.files) {
-    const reader = readers[f.format];
+    const reader = await readerFor(conn, f);
     if (!reader) continue;
-    await conn.run(`CREATE VIEW ${quote(f.table)} AS SELECT * FROM ${reader(f.path)}`);
+    await conn.run(`CREATE VIEW ${quote(f.table)} AS SELECT * FROM ${reader}`);
   }
   const allowed = req.files.map((f) => lit(f.path)).join(', ');
   await conn.run(`SET allowed_paths = [${allowed}]`);
