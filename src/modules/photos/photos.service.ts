@@ -337,6 +337,8 @@ export function createPhotosService(deps: Pick<Deps, 'database' | 'config' | 'bl
       await inScope(database.db, scope(actor), async (tx) => {
         const row = await photoFor(tx, actor, id, 'photos.manage');
         await markPhotoDeleted(tx, id);
+        // Its detections leave the review queue and the filters with it.
+        await tx.deleteFrom('detections').where('photo_id', '=', id).execute();
         const keys = await markDeleted(tx, row.file_id);
         await audit(tx, {
           organizationId: actor.organizationId!,
