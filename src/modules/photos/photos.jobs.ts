@@ -74,10 +74,18 @@ export function photoJobHandlers(deps: PhotoJobDeps) {
     process: async (ctx: Ctx) => {
       const { photoId } = ctx.payload;
       const scope = asJob(ctx.organizationId);
-      const photo = await inScope(database.db, scope, (tx) => findPhoto(tx, photoId));
-      if (!photo) return { skipped: 'the photo was deleted' };
-      if (photo.status === 'processed' || photo.status === 'failed') return { status: photo.status };
-      await inScope(database.db, scope, (tx) => setStatus(tx, photoId, 'processing', null));
+      // One statement claims the photo: a processed, failed or deleted one is left as it is.
+      const photo = await inScope(database.db, scope, (tx) =>
+        tx
+          .updateTable('photos')
+          .set({ status: 'processing', error: null })
+          .where('id', '=', photoId)
+          .where('deleted_at', 'is', null)
+          .where('status', 'in', ['uploaded', 'processing'])
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      if (!photo) return { skipped: 'the photo is processed, failed or deleted' };
       const bytes = await buffer(await blobs.get(photo.storage_key));
       let facts: Awaited<ReturnType<typeof inspect>>;
       try {
@@ -89,7 +97,6 @@ export function photoJobHandlers(deps: PhotoJobDeps) {
         );
         return { status: 'failed', error: err.message };
       }
-      await ctx.progress(60, 'thumbnails made');
       const [small, large] = await Promise.all([
         blobs.put(Readable.from([facts.thumbnails.small.bytes])),
         blobs.put(Readable.from([facts.thumbnails.large.bytes])),
@@ -151,6 +158,7 @@ export function photoJobHandlers(deps: PhotoJobDeps) {
         return { photo, detectors, done: new Set(ran.map((r) => `${r.detector_id ?? ''}:${r.model_name}`)) };
       });
       if (!photo?.thumbnail_large_key) return { skipped: 'no processed photo' };
+      if (detectors.length === 0) return { created: 0 };
       const large = await buffer(await blobs.get(photo.thumbnail_large_key));
       let created = 0;
       const failures: string[] = [];

@@ -115,9 +115,19 @@ export interface PhotoFilter {
  * answers: (project, created_at|captured_at, id), (project, latitude, longitude), photo_tags (photo, tag),
  * detections (photo, type, confidence) and the partial index of unconfirmed detections.
  */
-export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<PhotoRow[]> {
+export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<(PhotoRow & { tags: PhotoTag[] })[]> {
   const col = f.sort;
-  let q = live(tx).selectAll('photos').where('project_id', '=', f.projectId);
+  // The tags of each photo of the page come in the same statement (computed only for the rows returned).
+  let q = live(tx)
+    .selectAll('photos')
+    .select(
+      sql<PhotoTag[]>`coalesce((
+        SELECT json_agg(json_build_object('id', c.id, 'name', c.name, 'source', pt.source, 'color', c.color)
+                        ORDER BY c.name)
+        FROM photo_tags pt JOIN photo_tag_catalog c ON c.id = pt.tag_id
+        WHERE pt.photo_id = photos.id), '[]'::json)`.as('tags'),
+    )
+    .where('project_id', '=', f.projectId);
   if (f.status) q = q.where('status', '=', f.status as PhotoRow['status']);
   if (f.capturedFrom) q = q.where('captured_at', '>=', f.capturedFrom);
   if (f.capturedTo) q = q.where('captured_at', '<', f.capturedTo);

@@ -279,13 +279,9 @@ export function createPhotosService(deps: Pick<Deps, 'database' | 'config' | 'bl
         await can(tx, actor, 'photos.read', projectId);
         const rows = await listPhotos(tx, { ...filter, limit: filter.limit + 1 });
         const page = rows.slice(0, filter.limit);
-        const tags = await tagsOf(
-          tx,
-          page.map((r) => r.id),
-        );
         const last = page.at(-1);
         return {
-          results: page.map((r) => toPhoto(r, tags.get(r.id) ?? [], false)),
+          results: page.map((r) => toPhoto(r, r.tags, false)),
           next_cursor:
             rows.length > filter.limit && last
               ? encodeCursor(
@@ -337,6 +333,8 @@ export function createPhotosService(deps: Pick<Deps, 'database' | 'config' | 'bl
       await inScope(database.db, scope(actor), async (tx) => {
         const row = await photoFor(tx, actor, id, 'photos.manage');
         await markPhotoDeleted(tx, id);
+        // Its detections leave the review queue and the filters with it.
+        await tx.deleteFrom('detections').where('photo_id', '=', id).execute();
         const keys = await markDeleted(tx, row.file_id);
         await audit(tx, {
           organizationId: actor.organizationId!,
