@@ -15,6 +15,9 @@ interface Probe {
   orgId: number;
   spare: number;
   spare2: number;
+  /** A task of the project and an annotation on it by the owner (project kinds only). */
+  task: number;
+  annotation: number;
 }
 
 type Requests = Partial<Record<Action, (p: Probe) => InjectOptions>>;
@@ -118,6 +121,31 @@ const requests: Requests = {
     url: '/api/tasks',
     payload: { project: p.resource, data: { text: 'x' } },
   }),
+  'annotations.create': (p) => ({
+    method: 'POST',
+    url: `/api/tasks/${p.task}/annotations`,
+    payload: { result: [] },
+  }),
+  'annotations.review': (p) => ({
+    method: 'PATCH',
+    url: `/api/annotations/${p.annotation}`,
+    payload: { ground_truth: true },
+  }),
+  'comments.create': (p) => ({
+    method: 'POST',
+    url: '/api/comments',
+    payload: { task: p.task, text: 'a comment' },
+  }),
+  'predictions.manage': (p) => ({
+    method: 'POST',
+    url: '/api/predictions',
+    payload: { task: p.task, result: [] },
+  }),
+  'organization.vocabulary.manage': () => ({
+    method: 'POST',
+    url: '/api/flags',
+    payload: { title: 'Blurry' },
+  }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
 };
 
@@ -176,6 +204,8 @@ forEachDatabase('role matrix', (ctx) => {
           return res.json().id as number;
         };
         let resource = orgId;
+        let task = 0;
+        let annotation = 0;
         if (kind === 'team') {
           resource = await create('/api/teams', { name: `team for ${role}` });
           await create(`/api/teams/${resource}/members`, { user_id: actor.id, role });
@@ -185,8 +215,10 @@ forEachDatabase('role matrix', (ctx) => {
         } else if (kind === 'project') {
           resource = await create('/api/projects', { title: `project for ${role}` });
           await create(`/api/projects/${resource}/members`, { user_id: actor.id, role });
+          task = await create('/api/tasks', { project: resource, data: { text: 'x' } });
+          annotation = await create(`/api/tasks/${task}/annotations`, { result: [] });
         }
-        const probe: Probe = { resource, orgId, spare: spare.id, spare2: spare2.id };
+        const probe: Probe = { resource, orgId, spare: spare.id, spare2: spare2.id, task, annotation };
         const actions = (Object.keys(policy) as Action[])
           .filter((a) => policy[a].on === kind)
           .sort((a, b) => order(a) - order(b));

@@ -26,6 +26,8 @@ export interface World {
   draftId: number;
   predictionId: number;
   commentId: number;
+  flagId: number;
+  tagId: number;
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
@@ -91,6 +93,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     annotation: annotationId,
     text: `${marker} comment`,
   });
+  const flagId = await create(app, headers, '/api/flags', { title: `${marker} flag` });
+  const tagId = await create(app, headers, '/api/tags', { title: `${marker} tag` });
+  if (flagId) await create(app, headers, `/api/tasks/${taskId}/flags`, { flag: flagId });
+  if (tagId) await create(app, headers, `/api/projects/${projectId}/tags`, { tag: tagId });
   const body = await multipart([
     { name: `${marker}.csv`, bytes: `site,value\n${marker},1\n`, type: 'text/csv' },
   ]);
@@ -147,6 +153,8 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     draftId,
     predictionId,
     commentId,
+    flagId,
+    tagId,
     fileId: file.json().id,
     uploadId,
   };

@@ -17,6 +17,8 @@ import { settingsRoutes } from './settings.routes.ts';
 import { createSettingsService } from './settings.service.ts';
 import { tasksRoutes } from './tasks.routes.ts';
 import { createTasksService } from './tasks.service.ts';
+import { vocabularyRoutes } from './vocabulary.routes.ts';
+import { createVocabularyService } from './vocabulary.service.ts';
 
 export { annotationProjectExtension } from './settings.service.ts';
 
@@ -28,4 +30,5 @@ export function annotationModule(app: App, deps: Deps): void {
   predictionsRoutes(app, createPredictionsService(deps));
   commentsRoutes(app, createCommentsService(deps));
   nextRoutes(app, createNextService(deps));
+  vocabularyRoutes(app, createVocabularyService(deps));
 }

@@ -54,6 +54,8 @@ export const labelStudioPrefixes = [
   '/api/predictions',
   '/api/comments',
   '/api/dm',
+  '/api/flags',
+  '/api/tags',
 ];
 
 const isLabelStudioPath = (url: string) =>
