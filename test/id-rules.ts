@@ -35,6 +35,8 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/comments\/\{id\}/, values: (w) => ({ id: w.commentId }) },
   { match: /^\/api\/flags\/\{id\}/, values: (w) => ({ id: w.flagId }) },
   { match: /^\/api\/tags\/\{id\}/, values: (w) => ({ id: w.tagId }) },
+  { match: /^\/api\/labels\/\{id\}/, values: (w) => ({ id: w.labelId }) },
+  { match: /^\/api\/label_links\/\{id\}/, values: (w) => ({ id: w.labelLinkId }) },
   { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
   // Global user administration: B is not an administrator.

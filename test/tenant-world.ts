@@ -28,6 +28,8 @@ export interface World {
   commentId: number;
   flagId: number;
   tagId: number;
+  labelId: number;
+  labelLinkId: number;
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
@@ -97,6 +99,15 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const tagId = await create(app, headers, '/api/tags', { title: `${marker} tag` });
   if (flagId) await create(app, headers, `/api/tasks/${taskId}/flags`, { flag: flagId });
   if (tagId) await create(app, headers, `/api/projects/${projectId}/tags`, { tag: tagId });
+  const labelId = await create(app, headers, '/api/labels', {
+    title: `${marker} label`,
+    value: { value: marker },
+  });
+  const labelLinkId = await create(app, headers, '/api/label_links', {
+    project: projectId,
+    label: labelId,
+    from_name: `${marker}_control`,
+  });
   const body = await multipart([
     { name: `${marker}.csv`, bytes: `site,value\n${marker},1\n`, type: 'text/csv' },
   ]);
@@ -155,6 +166,8 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     commentId,
     flagId,
     tagId,
+    labelId,
+    labelLinkId,
     fileId: file.json().id,
     uploadId,
   };

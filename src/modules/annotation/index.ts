@@ -9,6 +9,8 @@ import { commentsRoutes } from './comments.routes.ts';
 import { createCommentsService } from './comments.service.ts';
 import { draftsRoutes } from './drafts.routes.ts';
 import { createDraftsService } from './drafts.service.ts';
+import { labelsRoutes } from './labels.routes.ts';
+import { createLabelsService } from './labels.service.ts';
 import { nextRoutes } from './next.routes.ts';
 import { createNextService } from './next.service.ts';
 import { predictionsRoutes } from './predictions.routes.ts';
@@ -31,4 +33,5 @@ export function annotationModule(app: App, deps: Deps): void {
   commentsRoutes(app, createCommentsService(deps));
   nextRoutes(app, createNextService(deps));
   vocabularyRoutes(app, createVocabularyService(deps));
+  labelsRoutes(app, createLabelsService(deps));
 }

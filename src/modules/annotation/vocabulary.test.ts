@@ -106,4 +106,67 @@ forEachDatabase('flags and tags', (ctx) => {
     });
     assert.equal(mine.statusCode, 201, 'titles are unique per organization only');
   });
+
+  test('label library: owners keep it, managers link labels to controls, strangers get 404', async () => {
+    const l = await lab(app, ctx.database, { roles: ['manager', 'annotator'] });
+    const created = await l.call(l.owner, 'POST', '/api/labels/', { title: 'Car', value: { value: 'Car' } });
+    assert.equal(created.statusCode, 201, created.body);
+    const label = created.json();
+    assert.deepEqual([label.approved, label.approved_by, label.value], [true, l.owner.id, { value: 'Car' }]);
+    assert.equal((await l.call(l.owner, 'POST', '/api/labels', { title: 'Car', value: {} })).statusCode, 409);
+    assert.equal(
+      (await l.call(l.people.manager!, 'POST', '/api/labels', { title: 'Bus', value: {} })).statusCode,
+      403,
+    );
+    assert.equal((await l.call(l.people.annotator!, 'GET', '/api/labels')).json().count, 1);
+    const link = await l.call(l.people.manager!, 'POST', '/api/label_links', {
+      project: l.projectId,
+      label: label.id,
+      from_name: 'label',
+    });
+    assert.equal(link.statusCode, 201, link.body);
+    const again = await l.call(l.people.manager!, 'POST', '/api/label_links', {
+      project: l.projectId,
+      label: label.id,
+      from_name: 'label',
+    });
+    assert.equal(again.json().id, link.json().id);
+    assert.equal(
+      (
+        await l.call(l.people.annotator!, 'POST', '/api/label_links', {
+          project: l.projectId,
+          label: label.id,
+          from_name: 'x',
+        })
+      ).statusCode,
+      403,
+    );
+    assert.deepEqual(
+      (await l.call(l.owner, 'GET', `/api/label_links?project=${l.projectId}`))
+        .json()
+        .map((x: { id: number }) => x.id),
+      [link.json().id],
+    );
+    const patched = await l.call(l.owner, 'PATCH', `/api/labels/${label.id}`, { approved: false });
+    assert.deepEqual([patched.json().approved, patched.json().approved_by], [false, null]);
+    const stranger = await signUp(app);
+    for (const [method, url, payload] of [
+      ['GET', `/api/labels/${label.id}`, undefined],
+      ['PATCH', `/api/labels/${label.id}`, { title: 'x' }],
+      ['DELETE', `/api/labels/${label.id}`, undefined],
+      ['GET', `/api/label_links/${link.json().id}`, undefined],
+      ['DELETE', `/api/label_links/${link.json().id}`, undefined],
+      ['GET', `/api/label_links?project=${l.projectId}`, undefined],
+      ['POST', '/api/label_links', { project: l.projectId, label: label.id, from_name: 'y' }],
+    ] as const) {
+      const r = await app.inject({ method, url, headers: stranger.headers, ...(payload ? { payload } : {}) });
+      assert.equal(r.statusCode, 404, `${method} ${url} ${r.body}`);
+    }
+    for (const payload of [{ title: 'x' }, { title: '', value: 1 }, { title: ' ', value: 1 }]) {
+      const r = await l.call(l.owner, 'POST', '/api/labels', payload);
+      assert.equal(r.statusCode, 400, JSON.stringify(payload));
+    }
+    assert.equal((await l.call(l.owner, 'DELETE', `/api/labels/${label.id}`)).statusCode, 204);
+    assert.equal((await l.call(l.owner, 'GET', `/api/label_links/${link.json().id}`)).statusCode, 404);
+  });
 });

@@ -56,6 +56,8 @@ export const labelStudioPrefixes = [
   '/api/dm',
   '/api/flags',
   '/api/tags',
+  '/api/labels',
+  '/api/label_links',
 ];
 
 const isLabelStudioPath = (url: string) =>
