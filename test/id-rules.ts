@@ -17,6 +17,10 @@ export const idRules: IdRule[] = [
     values: (w) => ({ id: w.orgId, user_id: w.member.id, invitation_id: w.invitationId }),
   },
   {
+    match: /^\/api\/projects\/\{id\}\/project-tags/,
+    values: (w) => ({ id: w.projectId, tag_id: w.tagId }),
+  },
+  {
     match: /^\/api\/projects\/\{id\}/,
     values: (w) => ({
       id: w.projectId,
@@ -32,12 +36,19 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/api-keys\/\{id\}$/, values: (w) => ({ id: w.apiKeyId }) },
   { match: /^\/api\/jobs\/\{id\}$/, values: (w) => ({ id: w.jobId }) },
   { match: /^\/api\/webhooks\/\{id\}/, values: (w) => ({ id: w.webhookId }) },
-  { match: /^\/api\/tasks\/\{id\}/, values: (w) => ({ id: w.taskId, annotation_id: w.annotationId }) },
+  {
+    match: /^\/api\/tasks\/\{id\}/,
+    values: (w) => ({ id: w.taskId, annotation_id: w.annotationId, flag_id: w.flagId }),
+  },
   { match: /^\/api\/annotations\/\{id\}/, values: (w) => ({ id: w.annotationId }) },
   { match: /^\/api\/drafts\/\{id\}/, values: (w) => ({ id: w.draftId }) },
   { match: /^\/api\/predictions\/\{id\}/, values: (w) => ({ id: w.predictionId }) },
   { match: /^\/api\/comments\/\{id\}/, values: (w) => ({ id: w.commentId }) },
   { match: /^\/api\/dm\/views\/\{id\}/, values: (w) => ({ id: w.viewId }) },
+  { match: /^\/api\/flags\/\{id\}/, values: (w) => ({ id: w.flagId }) },
+  { match: /^\/api\/tags\/\{id\}/, values: (w) => ({ id: w.tagId }) },
+  { match: /^\/api\/labels\/\{id\}/, values: (w) => ({ id: w.labelId }) },
+  { match: /^\/api\/label_links\/\{id\}/, values: (w) => ({ id: w.labelLinkId }) },
   { match: /^\/api\/files\/\{id\}/, values: (w) => ({ id: w.fileId }) },
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
   { match: /^\/api\/photos\/\{id\}/, values: (w) => ({ id: w.photoId, tag_id: w.photoTagId }) },

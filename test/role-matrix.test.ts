@@ -18,6 +18,9 @@ interface Probe {
   spare2: number;
   /** A data manager view of the project's owner (project kind only). */
   view: number;
+  /** A task of the project and an annotation on it by the owner (project kinds only). */
+  task: number;
+  annotation: number;
 }
 
 type Requests = Partial<Record<Action, (p: Probe) => InjectOptions>>;
@@ -179,6 +182,31 @@ const requests: Requests = {
     url: `/api/dm/actions?id=delete_tasks_predictions&project=${p.resource}`,
     payload: { selectedItems: { all: true, excluded: [] } },
   }),
+  'annotations.create': (p) => ({
+    method: 'POST',
+    url: `/api/tasks/${p.task}/annotations`,
+    payload: { result: [] },
+  }),
+  'annotations.review': (p) => ({
+    method: 'PATCH',
+    url: `/api/annotations/${p.annotation}`,
+    payload: { ground_truth: true },
+  }),
+  'comments.create': (p) => ({
+    method: 'POST',
+    url: '/api/comments',
+    payload: { task: p.task, text: 'a comment' },
+  }),
+  'predictions.manage': (p) => ({
+    method: 'POST',
+    url: '/api/predictions',
+    payload: { task: p.task, result: [] },
+  }),
+  'organization.vocabulary.manage': () => ({
+    method: 'POST',
+    url: '/api/flags',
+    payload: { title: 'Blurry' },
+  }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
 
   'room.create': () => ({ method: 'POST', url: '/api/rooms', payload: { name: 'New room' } }),
@@ -261,6 +289,8 @@ forEachDatabase('role matrix', (ctx) => {
         };
         let resource = orgId;
         let view = 0;
+        let task = 0;
+        let annotation = 0;
         if (kind === 'team') {
           resource = await create('/api/teams', { name: `team for ${role}` });
           await create(`/api/teams/${resource}/members`, { user_id: actor.id, role });
@@ -272,12 +302,22 @@ forEachDatabase('role matrix', (ctx) => {
           await create(`/api/projects/${resource}/members`, { user_id: actor.id, role });
           view = await create('/api/dm/views', { project: resource, data: { title: 'the owner’s' } });
           await create('/api/tasks', { project: resource, data: { text: 'selected' } });
+          task = await create('/api/tasks', { project: resource, data: { text: 'x' } });
+          annotation = await create(`/api/tasks/${task}/annotations`, { result: [] });
         } else if (kind === 'room') {
           resource = await create('/api/rooms', { name: `room for ${role}` });
           // An OWNER is added as a second owner; the creator stays.
           await create(`/api/rooms/${resource}/members`, { user_id: actor.id, role });
         }
-        const probe: Probe = { resource, orgId, spare: spare.id, spare2: spare2.id, view };
+        const probe: Probe = {
+          resource,
+          orgId,
+          spare: spare.id,
+          spare2: spare2.id,
+          view,
+          task,
+          annotation,
+        };
         const actions = (Object.keys(policy) as Action[])
           .filter((a) => policy[a].on === kind)
           .sort((a, b) => order(a) - order(b));

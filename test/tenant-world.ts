@@ -28,6 +28,10 @@ export interface World {
   predictionId: number;
   commentId: number;
   viewId: number;
+  flagId: number;
+  tagId: number;
+  labelId: number;
+  labelLinkId: number;
   fileId: number;
   /** A tus upload id (a string, not a number). */
   uploadId: string;
@@ -129,6 +133,19 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     project: projectId,
     data: { title: `${marker} view`, filters: { conjunction: 'and', items: [] } },
   });
+  const flagId = await create(app, headers, '/api/flags', { title: `${marker} flag` });
+  const tagId = await create(app, headers, '/api/tags', { title: `${marker} tag` });
+  if (flagId) await create(app, headers, `/api/tasks/${taskId}/flags`, { flag: flagId });
+  if (tagId) await create(app, headers, `/api/projects/${projectId}/project-tags`, { tag: tagId });
+  const labelId = await create(app, headers, '/api/labels', {
+    title: `${marker} label`,
+    value: { value: marker },
+  });
+  const labelLinkId = await create(app, headers, '/api/label_links', {
+    project: projectId,
+    label: labelId,
+    from_name: `${marker}_control`,
+  });
   const body = await multipart([
     { name: `${marker}.csv`, bytes: `site,value\n${marker},1\n`, type: 'text/csv' },
   ]);
@@ -219,6 +236,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     predictionId,
     commentId,
     viewId,
+    flagId,
+    tagId,
+    labelId,
+    labelLinkId,
     fileId: file.json().id,
     uploadId,
     importId,

@@ -87,6 +87,7 @@ forEachDatabase('annotations', (ctx) => {
     const summary = (await call(owner, 'GET', `/api/projects/${projectId}/summary`)).json();
     assert.deepEqual(summary.created_labels, { label: { Bus: 1 } });
     assert.deepEqual(summary.created_annotations, { 'label|image|rectanglelabels': 1 });
+    assert.deepEqual([summary.all_data_columns, summary.common_data_columns], [{ image: 2 }, ['image']]);
   });
 
   test('results are checked against the config: 400 naming the region, with Label Studio fields', async () => {

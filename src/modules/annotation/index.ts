@@ -21,6 +21,8 @@ import { CONVERT_JOB, createExportService, EXPORT_JOB } from './export.service.t
 import type { IndexNeed } from './filters/compile.ts';
 import { importRoutes } from './import.routes.ts';
 import { createImportService, IMPORT_JOB } from './import.service.ts';
+import { labelsRoutes } from './labels.routes.ts';
+import { createLabelsService } from './labels.service.ts';
 import { nextRoutes } from './next.routes.ts';
 import { createNextService } from './next.service.ts';
 import { predictionsRoutes } from './predictions.routes.ts';
@@ -29,6 +31,8 @@ import { settingsRoutes } from './settings.routes.ts';
 import { createSettingsService } from './settings.service.ts';
 import { tasksRoutes } from './tasks.routes.ts';
 import { createTasksService } from './tasks.service.ts';
+import { vocabularyRoutes } from './vocabulary.routes.ts';
+import { createVocabularyService } from './vocabulary.service.ts';
 
 export { annotationProjectExtension } from './settings.service.ts';
 
@@ -74,4 +78,6 @@ export async function annotationModule(app: App, deps: Deps): Promise<void> {
     expireInSeconds: 4 * 3600,
   });
   exportRoutes(app, exports);
+  vocabularyRoutes(app, createVocabularyService(deps));
+  labelsRoutes(app, createLabelsService(deps));
 }

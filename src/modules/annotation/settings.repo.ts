@@ -220,3 +220,23 @@ export async function summaryOf(tx: Tx, projectId: number) {
     .where('project_id', '=', projectId)
     .executeTakeFirst();
 }
+
+/** Counts new tasks' data keys into the summary's all_data_columns (Label Studio's `{column: tasks}`). */
+export async function addDataColumns(
+  tx: Tx,
+  organizationId: number,
+  projectId: number,
+  tasks: { data: Record<string, unknown> }[],
+) {
+  const counts: Record<string, number> = {};
+  for (const t of tasks) for (const key of Object.keys(t.data)) counts[key] = (counts[key] ?? 0) + 1;
+  if (Object.keys(counts).length === 0) return;
+  await tx
+    .insertInto('project_summaries')
+    .values({ organization_id: organizationId, project_id: projectId })
+    .onConflict((oc) => oc.column('project_id').doNothing())
+    .execute();
+  await sql`
+    UPDATE project_summaries SET all_data_columns = ${mergeFlat('all_data_columns', counts)}, updated_at = now()
+    WHERE project_id = ${projectId}`.execute(tx);
+}

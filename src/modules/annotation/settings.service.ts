@@ -123,10 +123,15 @@ export function createSettingsService({ database }: Pick<Deps, 'database'>) {
       run(actor, async (tx) => {
         await authorize(tx, actor, 'tasks.read', [projectId]);
         const row = await summaryOf(tx, projectId);
+        const columns = (row?.all_data_columns ?? {}) as Record<string, number>;
+        const tasks = (await settingsOf(tx, projectId))?.task_number ?? 0;
         return {
           project: projectId,
-          all_data_columns: (row?.all_data_columns ?? {}) as Record<string, unknown>,
-          common_data_columns: (row?.common_data_columns ?? []) as unknown[],
+          all_data_columns: columns,
+          // The columns every task has (a count equal to the project's tasks).
+          common_data_columns: Object.keys(columns)
+            .filter((c) => tasks > 0 && Number(columns[c]) >= tasks)
+            .sort(),
           created_annotations: (row?.created_annotations ?? {}) as Record<string, unknown>,
           created_labels: (row?.created_labels ?? {}) as Record<string, unknown>,
           created_labels_drafts: (row?.created_labels_drafts ?? {}) as Record<string, unknown>,

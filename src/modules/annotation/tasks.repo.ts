@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/scope.ts';
 import type { Annotations, Predictions, Tasks } from '../../db/types.ts';
+import { addDataColumns } from './settings.repo.ts';
 
 export type TaskRow = Selectable<Tasks>;
 
@@ -105,6 +106,7 @@ export async function insertTasks(
     FROM jsonb_array_elements(${JSON.stringify(tasks)}::jsonb) WITH ORDINALITY AS t(value, ord)
     ORDER BY t.ord
     RETURNING *`.execute(tx);
+  await addDataColumns(tx, organizationId, projectId, tasks);
   return rows;
 }
 

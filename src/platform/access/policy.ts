@@ -65,6 +65,11 @@ export const policy = {
     roles: ['owner', 'admin'],
     summary: 'create, change, test and delete organization webhooks',
   },
+  'organization.vocabulary.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: 'create, change and delete task flags and project tags',
+  },
   'team.create': { on: 'organization', roles: everyOrgRole, creates: true, summary: 'create a team' },
   'workspace.create': {
     on: 'organization',

@@ -54,6 +54,10 @@ export const labelStudioPrefixes = [
   '/api/predictions',
   '/api/comments',
   '/api/dm',
+  '/api/flags',
+  '/api/tags',
+  '/api/labels',
+  '/api/label_links',
 ];
 
 const isLabelStudioPath = (url: string) =>
