@@ -90,7 +90,7 @@ export function createDmService(deps: Pick<Deps, 'database'>, views: ViewsServic
       .select('all_data_columns')
       .where('project_id', '=', projectId)
       .executeTakeFirst();
-    const known = Object.keys((summary?.all_data_columns ?? {}) as object);
+    const known = Object.keys((summary?.all_data_columns ?? {}) as object).sort();
     // Without a summary yet, the keys of the first tasks (bounded, so this stays cheap at a million tasks).
     const sampled = known.length
       ? known
