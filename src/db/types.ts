@@ -1003,6 +1003,12 @@ export interface UserStyles {
   user_id: number;
 }
 
+export interface VectorFeatureBoxes {
+  bbox: string;
+  feature_id: number;
+  layer_id: number;
+}
+
 export interface VectorFeatures {
   created_at: Generated<Timestamp>;
   geometry: Json;
@@ -1163,6 +1169,7 @@ export interface DB {
   user_extensions: UserExtensions;
   user_styles: UserStyles;
   users: Users;
+  vector_feature_boxes: VectorFeatureBoxes;
   vector_features: VectorFeatures;
   vector_layers: VectorLayers;
   webhook_deliveries: WebhookDeliveries;

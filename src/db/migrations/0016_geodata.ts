@@ -3,7 +3,7 @@
 // styles, indoor projects, extensions with grants, Breedbase connections, disk usage and upload sessions.
 //
 // Geometry is stored the same way on both databases (docs/decisions.md, "Geodata on PGlite"): GeoJSON in jsonb
-// plus bbox columns (EPSG:4326) that a core-PostgreSQL GiST index on box() serves, so the schema, the
+// plus bbox columns (EPSG:4326), with a core-PostgreSQL GiST index on box() (see vector_feature_boxes), so the schema, the
 // generated types and the tests are the same on PGlite and PostgreSQL. PostGIS, where the server has it and the
 // migrating role may create it (a superuser, or an operator who created it beforehand), is put in its own schema
 // `postgis` and used for validation, geodesic area, centroid and exact intersection; PGlite runs without it.
@@ -247,8 +247,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOREIGN KEY (organization_id, layer_id) REFERENCES vector_layers (organization_id, id) ON DELETE CASCADE
     );
     CREATE INDEX vector_features_layer_idx ON vector_features (layer_id, id);
-    CREATE INDEX vector_features_bbox_idx ON vector_features
-      USING gist (box(point(min_lon, min_lat), point(max_lon, max_lat)));
     CREATE INDEX vector_features_org_idx ON vector_features (organization_id);
 
     -- Public/private per data product. The share token is kept as a hash (lookups) and sealed with the
@@ -433,6 +431,48 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ${sql.raw(changeNotices('public_tokens'))}
     CREATE POLICY token_lookup ON public_tokens FOR SELECT
       USING (token_hash = current_setting('app.token_hash', true));
+
+    -- Under row-level security PostgreSQL will not use an index for an operator that is not leakproof (box &&
+    -- is not), so a GiST index on vector_features itself is never used by the application role. The boxes
+    -- are therefore kept, by a trigger, in this side table without RLS that the application role cannot read;
+    -- gt_layer_features_in_box answers feature ids of one layer, and only of a layer the caller's organization
+    -- can see (vector_layers is read under the caller's RLS). The features themselves are then read by id
+    -- under RLS as usual.
+    CREATE TABLE vector_feature_boxes (
+      feature_id bigint PRIMARY KEY,
+      layer_id bigint NOT NULL,
+      bbox box NOT NULL
+    );
+    -- The box index alone: a layer index beside it makes the planner AND in every feature of the layer.
+    CREATE INDEX vector_feature_boxes_bbox_idx ON vector_feature_boxes USING gist (bbox);
+    REVOKE ALL ON vector_feature_boxes FROM groundtruth_app;
+    CREATE FUNCTION gt_vector_feature_boxes() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $f$
+    BEGIN
+      IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM vector_feature_boxes WHERE feature_id = OLD.id;
+      END IF;
+      IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO vector_feature_boxes (feature_id, layer_id, bbox)
+          VALUES (NEW.id, NEW.layer_id, box(point(NEW.min_lon, NEW.min_lat), point(NEW.max_lon, NEW.max_lat)));
+      END IF;
+      RETURN NULL;
+    END $f$;
+    CREATE TRIGGER vector_features_boxes AFTER INSERT OR DELETE OR UPDATE OF layer_id, min_lon, min_lat, max_lon, max_lat
+      ON vector_features FOR EACH ROW EXECUTE FUNCTION gt_vector_feature_boxes();
+    CREATE FUNCTION gt_layer_features_in_box(p_layer bigint, p_box box, p_after bigint, p_limit integer)
+      RETURNS SETOF bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $f$
+        -- The box index first (materialized), so the planner does not walk the layer in id order instead.
+        WITH hits AS MATERIALIZED (
+          SELECT b.feature_id FROM vector_feature_boxes b
+          WHERE b.bbox && p_box AND b.layer_id = p_layer AND b.feature_id > p_after
+        )
+        SELECT h.feature_id FROM hits h
+        WHERE EXISTS (SELECT 1 FROM vector_layers l WHERE l.id = p_layer)
+        ORDER BY h.feature_id LIMIT p_limit
+      $f$;
+    REVOKE ALL ON FUNCTION gt_layer_features_in_box(bigint, box, bigint, integer) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION gt_layer_features_in_box(bigint, box, bigint, integer) TO groundtruth_app;
   `.execute(db);
 }
 
@@ -441,6 +481,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(
       [
+        'DROP FUNCTION gt_layer_features_in_box(bigint, box, bigint, integer);',
+        'DROP TRIGGER vector_features_boxes ON vector_features;',
+        'DROP FUNCTION gt_vector_feature_boxes();',
+        'DROP TABLE vector_feature_boxes;',
         'DROP TABLE public_tokens;',
         ...tenantTables.toReversed().map((t) => `DROP TABLE ${t};`),
         'DROP TABLE extensions;',

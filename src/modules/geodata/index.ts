@@ -5,11 +5,13 @@ import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { geodataRoutes } from './geodata.routes.ts';
 import { createGeodataService } from './geodata.service.ts';
+import { defineRasterJob } from './products.jobs.ts';
 import { createProductsService } from './products.service.ts';
 import { createSpatial } from './spatial.ts';
 import { createVectorsService } from './vectors.service.ts';
 
 export function geodataModule(app: App, deps: Deps): void {
+  defineRasterJob(deps);
   const spatial = createSpatial();
   const geo = createGeodataService(deps, spatial);
   geodataRoutes(app, geo, createProductsService(deps, geo), createVectorsService(deps, spatial));

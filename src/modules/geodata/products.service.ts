@@ -12,6 +12,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
 import type { GeodataService } from './geodata.service.ts';
 import { record, runner } from './geodata.service.ts';
+import { RASTER_JOB } from './products.jobs.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -60,7 +61,10 @@ function toProduct(r: ProductRow) {
   };
 }
 
-export function createProductsService(deps: Pick<Deps, 'database' | 'secrets'>, geodata: GeodataService) {
+export function createProductsService(
+  deps: Pick<Deps, 'database' | 'secrets' | 'jobs'>,
+  geodata: GeodataService,
+) {
   const run = runner(deps);
   const key = deps.secrets.dataKey;
 
@@ -127,6 +131,17 @@ export function createProductsService(deps: Pick<Deps, 'database' | 'secrets'>, 
           })
           .returning('id')
           .executeTakeFirstOrThrow();
+        // Rasters are read by a job (header, statistics); point clouds wait for their converter (README).
+        if (body.data_type !== 'point_cloud') {
+          const job = await deps.jobs.enqueue(tx, RASTER_JOB, {
+            organizationId: org,
+            userId: actor.userId,
+            projectId: flight.project_id,
+            payload: { dataProductId: id },
+            message: `read ${file.original_name}`,
+          });
+          await tx.updateTable('data_products').set({ job_id: job.id }).where('id', '=', id).execute();
+        }
         await record(tx, actor, 'geodata.data_product_create', 'data_product', id, {
           data_type: body.data_type,
         });

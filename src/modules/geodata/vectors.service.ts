@@ -189,8 +189,8 @@ export function createVectorsService(deps: Pick<Deps, 'database'>, spatial: Spat
     },
 
     /**
-     * Features as a FeatureCollection, keyset-paged by id. The bbox filter uses the GiST index on the features'
-     * boxes on both databases; with PostGIS the candidates are then refined by exact intersection.
+     * Features as a FeatureCollection, keyset-paged by id. The bbox filter uses the GiST index of
+     * vector_feature_boxes on both databases; with PostGIS the candidates are then refined by exact intersection.
      */
     async features(
       actor: Actor,
@@ -207,28 +207,42 @@ export function createVectorsService(deps: Pick<Deps, 'database'>, spatial: Spat
             ? sql`AND "${sql.raw(schema)}".ST_Intersects("${sql.raw(schema)}".ST_SetSRID("${sql.raw(schema)}".ST_GeomFromGeoJSON(f.geometry::text), 4326),
                 "${sql.raw(schema)}".ST_MakeEnvelope(${box.min_lon}, ${box.min_lat}, ${box.max_lon}, ${box.max_lat}, 4326))`
             : sql``;
-        const within = box
-          ? sql`AND box(point(f.min_lon, f.min_lat), point(f.max_lon, f.max_lat))
-                && box(point(${box.min_lon}::float8, ${box.min_lat}::float8), point(${box.max_lon}::float8, ${box.max_lat}::float8))`
-          : sql``;
-        const { rows } = await sql<{
-          id: number;
-          geometry: Record<string, unknown>;
-          properties: Record<string, unknown>;
-        }>`
-          SELECT f.id, f.geometry, f.properties FROM vector_features f
-          WHERE f.layer_id = ${id} AND f.id > ${q.after ?? 0} ${within} ${exact}
-          ORDER BY f.id LIMIT ${limit + 1}`.execute(tx);
-        const page = rows.slice(0, limit);
+        type Row = { id: number; geometry: Record<string, unknown>; properties: Record<string, unknown> };
+        let rows: Row[];
+        let nextAfter: number | null;
+        if (box) {
+          // Candidate ids from the box index (migration 0016: an index the planner can use under RLS), then
+          // the features by id under RLS, refined by exact intersection where PostGIS is there.
+          const { rows: candidates } = await sql<{ id: number }>`
+            SELECT gt_layer_features_in_box(${id}::bigint,
+              box(point(${box.min_lon}::float8, ${box.min_lat}::float8), point(${box.max_lon}::float8, ${box.max_lat}::float8)),
+              ${q.after ?? 0}::bigint, ${limit + 1}::integer) AS id`.execute(tx);
+          const ids = candidates.slice(0, limit).map((c) => c.id);
+          nextAfter = candidates.length > limit ? ids[ids.length - 1]! : null;
+          rows = ids.length
+            ? (
+                await sql<Row>`SELECT f.id, f.geometry, f.properties FROM vector_features f
+                  WHERE f.id = ANY(${ids}::bigint[]) AND f.layer_id = ${id} ${exact} ORDER BY f.id`.execute(
+                  tx,
+                )
+              ).rows
+            : [];
+        } else {
+          const all = await sql<Row>`
+            SELECT f.id, f.geometry, f.properties FROM vector_features f
+            WHERE f.layer_id = ${id} AND f.id > ${q.after ?? 0} ORDER BY f.id LIMIT ${limit + 1}`.execute(tx);
+          rows = all.rows.slice(0, limit);
+          nextAfter = all.rows.length > limit ? rows[rows.length - 1]!.id : null;
+        }
         return {
           type: 'FeatureCollection' as const,
-          features: page.map((r) => ({
+          features: rows.map((r) => ({
             type: 'Feature' as const,
             id: r.id,
             geometry: r.geometry,
             properties: r.properties,
           })),
-          next_after: rows.length > limit ? page[page.length - 1]!.id : null,
+          next_after: nextAfter,
         };
       });
     },
