@@ -24,10 +24,13 @@ interface Announcement {
   message?: MessageOut;
 }
 
+const RETRY_MS = 5_000;
+
 export function createLiveHub(database: Database, log: { warn(obj: object, msg: string): void }) {
   const rooms = new Map<number, Set<LiveSocket>>();
   const self = randomBytes(8).toString('hex');
   let listener: pg.Client | null = null;
+  let stopped = false;
 
   function deliver(message: MessageOut) {
     const set = rooms.get(message.room);
@@ -68,23 +71,40 @@ export function createLiveHub(database: Database, log: { warn(obj: object, msg: 
         .query('SELECT pg_notify($1, $2)', [CHANNEL, payload])
         .catch((err: Error) => log.warn({ err: err.message }, 'could not announce a room message'));
     },
-    /** Starts listening for the other processes' messages (PostgreSQL only). */
+    /**
+     * Starts listening for the other processes' messages (PostgreSQL only). A connection that fails or drops
+     * is tried again every few seconds; meanwhile this process still delivers its own messages.
+     */
     async start() {
-      if (database.kind !== 'postgres' || listener) return;
+      if (database.kind !== 'postgres' || listener || stopped) return;
       const options = (database.pool as unknown as { options: pg.ClientConfig }).options;
       const client = new pg.Client({ connectionString: options.connectionString });
-      client.on('error', (err) => log.warn({ err: err.message }, 'room events listener failed'));
+      const retry = (err?: Error) => {
+        if (listener === client) listener = null;
+        client.end().catch(() => undefined);
+        if (stopped) return;
+        log.warn({ err: err?.message }, 'room events listener failed; trying again');
+        setTimeout(() => void this.start(), RETRY_MS).unref();
+      };
+      client.on('error', retry);
       client.on('notification', (n) => {
         if (n.channel === CHANNEL && n.payload)
           received(n.payload).catch((err: Error) =>
             log.warn({ err: err.message }, 'room event not delivered'),
           );
       });
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANNEL}`);
+      } catch (err) {
+        client.removeListener('error', retry);
+        retry(err as Error);
+        return;
+      }
       listener = client;
     },
     async stop() {
+      stopped = true;
       const l = listener;
       listener = null;
       await l?.end().catch(() => undefined);

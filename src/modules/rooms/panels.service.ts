@@ -1,16 +1,15 @@
 // Dashboard panels (a grid of pinned answers) and the read-only view a room token opens.
 import { type Selectable, sql } from 'kysely';
 import { inScope, type Tx } from '../../db/scope.ts';
-import type { DashboardPanels, Rooms } from '../../db/types.ts';
+import type { Rooms } from '../../db/types.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
 import { messageOut } from './messages.repo.ts';
+import { type PanelRow, panelRow } from './panels.repo.ts';
 import { hashToken } from './rooms.service.ts';
-
-type PanelRow = Selectable<DashboardPanels>;
 
 export interface PanelConfigInput {
   sql?: string;
@@ -42,17 +41,6 @@ export function createPanelsService(deps: Pick<Deps, 'database' | 'config'>) {
     const r = await tx.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new AppError('not_found', `room ${id} not found`);
     return r;
-  }
-
-  async function panelRow(tx: Tx, roomId: number, panelId: number): Promise<PanelRow> {
-    const p = await tx
-      .selectFrom('dashboard_panels')
-      .selectAll()
-      .where('room_id', '=', roomId)
-      .where('id', '=', panelId)
-      .executeTakeFirst();
-    if (!p) throw new AppError('not_found', `panel ${panelId} not found in room ${roomId}`);
-    return p;
   }
 
   /** A pinned bot answer's SQL, table and chart become the panel's config. */

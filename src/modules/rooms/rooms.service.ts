@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import { inScope, type Tx } from '../../db/scope.ts';
-import type { DashboardPanels, Rooms } from '../../db/types.ts';
+import type { Rooms } from '../../db/types.ts';
 import { authorize, organizationRole, permitted } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -12,9 +12,9 @@ import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
 import { tableNames } from './engine/engine.ts';
 import type { Licenses } from './licenses.ts';
+import { panelRow } from './panels.repo.ts';
 
 type RoomRow = Selectable<Rooms>;
-type PanelRow = Selectable<DashboardPanels>;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const newToken = () => randomBytes(24).toString('base64url');
@@ -53,17 +53,6 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
       .where('user_id', '=', userId)
       .executeTakeFirst();
     return r?.role ?? null;
-  }
-
-  async function panelRow(tx: Tx, roomId: number, panelId: number): Promise<PanelRow> {
-    const p = await tx
-      .selectFrom('dashboard_panels')
-      .selectAll()
-      .where('room_id', '=', roomId)
-      .where('id', '=', panelId)
-      .executeTakeFirst();
-    if (!p) throw new AppError('not_found', `panel ${panelId} not found in room ${roomId}`);
-    return p;
   }
 
   async function roomFiles(tx: Tx, roomId: number) {
