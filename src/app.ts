@@ -88,7 +88,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   await feed.ready;
   const authenticate = createAuthenticator({ config, database, secrets, generations });
   await registerAuth(app, authenticate);
-  registerHttpCache(app, generations, CACHED_ANSWERS);
+  registerHttpCache(app, generations, authenticate, CACHED_ANSWERS);
   const jobs = createJobRunner({ database, log: app.log });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());

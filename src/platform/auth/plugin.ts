@@ -40,6 +40,8 @@ export async function registerAuth(app: FastifyInstance, authenticate: Authentic
   app.addHook('preValidation', async (request) => {
     const mode = authMode(request.routeOptions.url, request.routeOptions.config?.auth);
     if (mode === 'none') return;
+    // Already known when the read cache looked the request up as it arrived (src/platform/cache/http-cache.ts).
+    if (request.actor) return;
     request.actor = await authenticate(request);
     if (!request.actor && mode === 'required') {
       throw new AppError('unauthorized', 'authentication required: send Authorization: Bearer <token>');

@@ -1,9 +1,10 @@
 // Secrets handed to people: random, shown once, stored only as SHA-256 hashes, compared in constant time.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors.ts';
 
-export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+// One-shot hash: no Hash object per call (this runs on every API-key request).
+export const sha256 = (value: string): string => hash('sha256', value, 'hex');
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');

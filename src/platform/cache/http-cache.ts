@@ -2,8 +2,11 @@
 // of the database rows of the actor's organization and of people's accounts, nothing else (no clocks, no
 // randomness, no other services). The answer is kept per user, organization and URL, and served while no
 // change announced by the database touched that organization, that user or everything (generations.ts).
-// Served answers carry `X-Cache: hit`.
+// Served answers carry `X-Cache: hit`. The lookup runs as the request arrives (onRequest): a hit skips body
+// parsing, validation and the handler (its URL was validated when the answer was first made), which is most of
+// what a hot read costs.
 import type { FastifyInstance } from 'fastify';
+import type { Authenticator } from '../auth/authenticate.ts';
 import type { Generations, Stamp } from './generations.ts';
 import { createReadCache } from './read-cache.ts';
 
@@ -22,11 +25,19 @@ interface Cached {
   contentType: string;
 }
 
-export function registerHttpCache(app: FastifyInstance, generations: Generations, maxEntries: number): void {
+export function registerHttpCache(
+  app: FastifyInstance,
+  generations: Generations,
+  authenticate: Authenticator,
+  maxEntries: number,
+): void {
   const cache = createReadCache<Cached>(generations, maxEntries);
   app.decorateRequest('cacheFill', null);
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'GET' || !request.routeOptions.config?.cache || !request.actor) return;
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET' || !request.routeOptions.config?.cache) return;
+    // The auth hook (preValidation) keeps this actor; no credentials: it answers 401 as usual.
+    request.actor = await authenticate(request);
+    if (!request.actor) return;
     const { userId, organizationId } = request.actor;
     const key = `${userId}|${organizationId ?? ''}|${request.url}`;
     const hit = cache.get(key);
