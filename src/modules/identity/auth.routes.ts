@@ -1,7 +1,7 @@
 // /api/auth: sign-up, login, refresh, sign-out, email confirmation, password reset, magic links.
 import Type from 'typebox';
 import { REFRESH_COOKIE } from '../../platform/auth/authenticate.ts';
-import { actorOf } from '../../platform/auth/plugin.ts';
+import { actorOf, cookiesOf } from '../../platform/auth/plugin.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { errors } from '../../platform/http/schemas.ts';
@@ -76,7 +76,7 @@ export function authRoutes(app: App, deps: Deps, auth: AuthService, account: Acc
       },
     },
     async (request, reply) => {
-      const token = request.body?.refresh_token ?? request.cookies[REFRESH_COOKIE];
+      const token = request.body?.refresh_token ?? cookiesOf(request)[REFRESH_COOKIE];
       if (!token) throw new AppError('unauthorized', 'send refresh_token in the body');
       const tokens = await auth.refresh(token, client(request));
       setSessionCookies(request, reply, tokens, ttl);
@@ -96,7 +96,7 @@ export function authRoutes(app: App, deps: Deps, auth: AuthService, account: Acc
       },
     },
     async (request, reply) => {
-      const token = request.body?.refresh_token ?? request.cookies[REFRESH_COOKIE];
+      const token = request.body?.refresh_token ?? cookiesOf(request)[REFRESH_COOKIE];
       if (token) await auth.logout(token, client(request));
       clearSessionCookies(reply);
       return reply.status(204).send(null);

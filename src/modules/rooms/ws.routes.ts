@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Authenticator } from '../../platform/auth/authenticate.ts';
+import { cookiesOf } from '../../platform/auth/plugin.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import type { LiveHub } from './live.ts';
@@ -48,7 +49,7 @@ export function wsRoutes(
         const fake = Object.create(request, {
           headers: { value: headers },
           method: { value: 'GET' },
-          cookies: { value: token ? {} : request.cookies },
+          cookies: { value: token ? {} : cookiesOf(request) },
         }) as FastifyRequest;
         return authenticate(fake);
       };

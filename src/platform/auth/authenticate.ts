@@ -13,6 +13,7 @@ import { createReadCache } from '../cache/read-cache.ts';
 import { AppError } from '../errors.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Actor, AuthMethod } from './actor.ts';
+import { cookiesOf } from './plugin.ts';
 import { looksLikeJwt, safeEqual, sha256, verifyAccessToken } from './tokens.ts';
 
 export const ACCESS_COOKIE = 'gt_access';
@@ -178,11 +179,12 @@ export function createAuthenticator({
     }
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey) return fromApiKey(request, apiKey);
-    const cookie = request.cookies?.[ACCESS_COOKIE];
+    const cookies = cookiesOf(request);
+    const cookie = cookies[ACCESS_COOKIE];
     if (cookie) {
       if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
         const sent = request.headers[CSRF_HEADER];
-        const expected = request.cookies?.[CSRF_COOKIE];
+        const expected = cookies[CSRF_COOKIE];
         if (typeof sent !== 'string' || !expected || !safeEqual(sent, expected)) {
           throw new AppError(
             'forbidden',
