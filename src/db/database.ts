@@ -1,4 +1,5 @@
 // One pg.Pool-shaped code path for both databases: PGlite through its node-postgres adapter, or a real server.
+import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
@@ -75,7 +76,8 @@ export async function connectPostgres(
     connectionTimeoutMillis: timeoutMs,
     idleTimeoutMillis: 30_000,
     types,
-    application_name: 'groundtruth',
+    // Unique per pool: the change feed tells its own process's changes from other processes' by it.
+    application_name: `groundtruth:${randomBytes(4).toString('hex')}`,
   });
   // A dead pool must not crash the process on an idle-client error; the next query reports it.
   pool.on('error', () => {});

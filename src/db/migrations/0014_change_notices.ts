@@ -15,7 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE FUNCTION gt_announce(payload text) RETURNS void LANGUAGE plpgsql AS $f$
     BEGIN
       RAISE NOTICE USING MESSAGE = 'gt_changed ' || payload, ERRCODE = 'GT100';
-      PERFORM pg_notify('gt_changed', payload);
+      -- The NOTIFY names the writing connection's application_name, so a process can skip its own changes
+      -- (it has already applied them from the notice).
+      PERFORM pg_notify('gt_changed', payload || '|' || coalesce(current_setting('application_name', true), ''));
     END $f$;
 
     CREATE FUNCTION gt_tenant_changed() RETURNS trigger LANGUAGE plpgsql AS $f$

@@ -38,6 +38,8 @@ export function startChangeFeed(database: Database, generations: Generations, lo
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const own = (database.pool.options as { application_name?: string }).application_name ?? '';
+
   async function connect(): Promise<void> {
     const next = new pg.Client({
       ...(database.pool.options as pg.ClientConfig),
@@ -55,7 +57,12 @@ export function startChangeFeed(database: Database, generations: Generations, lo
     next.on('error', lost);
     next.on('end', () => lost());
     next.on('notification', (message) => {
-      if (message.channel === CHANGE_CHANNEL) database.changes.emit(message.payload ?? '*');
+      if (message.channel !== CHANGE_CHANNEL) return;
+      // "<change>|<application_name of the writer>": this process's own changes came as notices already.
+      const raw = message.payload ?? '*';
+      const cut = raw.lastIndexOf('|');
+      if (cut >= 0 && raw.slice(cut + 1) === own) return;
+      database.changes.emit(cut >= 0 ? raw.slice(0, cut) : raw);
     });
     try {
       await next.connect();
