@@ -12,6 +12,11 @@ export function orgOf(actor: Actor): number {
   return actor.organizationId;
 }
 
+/** The scope of a unit of work in the actor's organization, membership checked (for inScope/holdScope). */
+export function memberScope(actor: Actor) {
+  return { organizationId: orgOf(actor), userId: actor.userId, requireMembership: true };
+}
+
 export type OrganizationWork = <T>(
   actor: Actor,
   fn: (tx: Tx, organizationId: number) => Promise<T>,

@@ -14,16 +14,12 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
+import { memberScope } from '../../platform/unit-of-work.ts';
 import { EXPORT_CONVERTERS, type ExportContext, type ExportTask } from './export/index.ts';
 import { exportJsonTexts, exportTasks, type TaskFilter } from './export.repo.ts';
 import { jsonValues } from './import.parse.ts';
-import { projectConfig } from './import.repo.ts';
-import {
-  exportCategories,
-  type LabelConfig,
-  LabelConfigError,
-  parseLabelConfig,
-} from './label-config/index.ts';
+import { projectLabelConfig } from './import.repo.ts';
+import { exportCategories, type LabelConfig } from './label-config/index.ts';
 
 export const EXPORT_JOB = 'annotation.export';
 export const CONVERT_JOB = 'annotation.export.convert';
@@ -91,21 +87,9 @@ async function md5Of(stream: Readable, into: PassThrough): Promise<string> {
 export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jobs' | 'blobs'>) {
   const { database, config, jobs, blobs } = deps;
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
-  const scope = (actor: Actor) => {
-    if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
-    return { organizationId: actor.organizationId, userId: actor.userId, requireMembership: true };
-  };
+  const scope = memberScope;
 
-  async function labelConfig(tx: Tx, projectId: number): Promise<LabelConfig | null> {
-    const xml = await projectConfig(tx, projectId);
-    if (!xml) return null;
-    try {
-      return parseLabelConfig(xml);
-    } catch (err) {
-      if (err instanceof LabelConfigError) return null;
-      throw err;
-    }
-  }
+  const labelConfig = projectLabelConfig;
 
   /**
    * The tasks of `filter` from a cursor, with the project's export context. The unit of work stays open

@@ -12,6 +12,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseKind } from '../../db/database.ts';
 import type { HeldScope, Tx } from '../../db/scope.ts';
 import type { Imports } from '../../db/types.ts';
+import { type LabelConfig, LabelConfigError, parseLabelConfig } from './label-config/index.ts';
 import { ensureSettings } from './tasks.repo.ts';
 
 export type ImportRow = Selectable<Imports>;
@@ -364,4 +365,16 @@ export async function projectConfig(tx: Tx, projectId: number): Promise<string |
     .where('project_id', '=', projectId)
     .executeTakeFirst();
   return row?.label_config ?? null;
+}
+
+/** The project's parsed label config; none, or one that no longer parses: null. */
+export async function projectLabelConfig(tx: Tx, projectId: number): Promise<LabelConfig | null> {
+  const xml = await projectConfig(tx, projectId);
+  if (!xml) return null;
+  try {
+    return parseLabelConfig(xml);
+  } catch (err) {
+    if (err instanceof LabelConfigError) return null;
+    throw err;
+  }
 }

@@ -4,12 +4,13 @@
 // larger than IMPORT_INLINE_MAX_BYTES are stored as file uploads first and run as a background job with a
 // user-visible job row; the answer names the import and the job to follow.
 import type { Readable } from 'node:stream';
-import { holdScope, inScope, type Tx } from '../../db/scope.ts';
+import { holdScope, inScope } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
+import { memberScope } from '../../platform/unit-of-work.ts';
 import { detectMimeType, findFile, insertFile, storeWithHead } from '../files/index.ts';
 import { fetchImportUrl, formatFromContentType } from './import.fetch.ts';
 import {
@@ -24,12 +25,11 @@ import {
   createMover,
   createStage,
   type ImportRow,
-  projectConfig,
+  projectLabelConfig,
   stagedTaskIds,
   stageWriter,
 } from './import.repo.ts';
 import { createTaskReader } from './import.tasks.ts';
-import { type LabelConfig, LabelConfigError, parseLabelConfig } from './label-config/index.ts';
 import { toTask } from './tasks.repo.ts';
 
 export const IMPORT_JOB = 'annotation.import';
@@ -102,21 +102,9 @@ const foundFormats = (uploads: Upload[]) => {
 export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'webhooks' | 'jobs' | 'blobs'>) {
   const { database, config, webhooks, jobs, blobs } = deps;
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
-  const scope = (actor: Actor) => {
-    if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
-    return { organizationId: actor.organizationId, userId: actor.userId, requireMembership: true };
-  };
+  const scope = memberScope;
 
-  async function labelConfig(tx: Tx, projectId: number): Promise<LabelConfig | null> {
-    const xml = await projectConfig(tx, projectId);
-    if (!xml) return null;
-    try {
-      return parseLabelConfig(xml);
-    } catch (err) {
-      if (err instanceof LabelConfigError) return null;
-      throw err;
-    }
-  }
+  const labelConfig = projectLabelConfig;
 
   /** Checks the actor may import into the project (404 for another organization's). */
   async function checkImport(actor: Actor, projectId: number): Promise<void> {
