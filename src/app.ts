@@ -1,5 +1,5 @@
 // Builds the Fastify app from the platform pieces and the modules. No business logic here.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
@@ -30,7 +30,7 @@ import { registerOpenApi } from './platform/http/openapi.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
 import { registerWebUi } from './platform/http/web.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
-import { loggerOptions } from './platform/logger.ts';
+import { loggerOptions, requestLoggerFactory } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
 import { loadSecrets, type Secrets } from './platform/secrets.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from './platform/webhooks/dispatcher.ts';
@@ -54,32 +54,42 @@ declare module 'fastify' {
 const CACHED_ANSWERS = 20_000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Request ids: a random prefix per app and a counter, unique across processes and cheaper than a UUID each. */
+function requestIds(): () => string {
+  const prefix = randomBytes(6).toString('hex');
+  let next = 0;
+  return () => `${prefix}-${(next++).toString(36)}`;
+}
+
 export const version: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ).version;
 
 export async function buildApp({ config, database, secrets = loadSecrets(config) }: AppDeps): Promise<App> {
+  const nextRequestId = requestIds();
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   })
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
+  registerMetrics(app, database.pool); // before the not-found handler, which keeps the hooks present then
   registerErrorHandling(app);
   registerLabelStudioErrors(app);
   await registerOpenApi(app, version);
-  registerMetrics(app, database.pool);
 
   // Cached reads follow the database's change notices; other processes' changes arrive on the feed.
   const generations = generationsFor(database.changes);

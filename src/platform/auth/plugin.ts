@@ -2,8 +2,9 @@
 // `config: { auth: 'none' | 'optional' }`; /healthz, /readyz, /metrics and the API docs are public.
 // Handlers read `request.actor`.
 import cookie from '@fastify/cookie';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import { AppError } from '../errors.ts';
+import { withHook } from '../http/route-hooks.ts';
 import type { Actor } from './actor.ts';
 import type { Authenticator } from './authenticate.ts';
 
@@ -32,23 +33,29 @@ export async function registerAuth(app: FastifyInstance, authenticate: Authentic
   // an Authorization header, and a parsing hook is a measurable share of a cached read.
   await app.register(cookie, { hook: false });
   app.decorateRequest('actor', null);
-  // The OpenAPI document says which routes need credentials (tests derive their route table from it).
+  // The OpenAPI document says which routes need credentials (tests derive their route table from it), and
+  // only the routes that take credentials get the hook that reads them.
   app.addHook('onRoute', (route) => {
-    if (!route.schema || (route.schema as { hide?: boolean }).hide) return;
     const mode = authMode(route.url, (route.config as { auth?: AuthMode } | undefined)?.auth);
-    (route.schema as { security?: unknown }).security =
-      mode === 'none' ? [] : mode === 'optional' ? [...anyCredential, {}] : anyCredential;
-  });
-  app.addHook('preValidation', async (request) => {
-    const mode = authMode(request.routeOptions.url, request.routeOptions.config?.auth);
-    if (mode === 'none') return;
-    // Already known when the read cache looked the request up as it arrived (src/platform/cache/http-cache.ts).
-    if (request.actor) return;
-    request.actor = await authenticate(request);
-    if (!request.actor && mode === 'required') {
-      throw new AppError('unauthorized', 'authentication required: send Authorization: Bearer <token>');
+    if (route.schema && !(route.schema as { hide?: boolean }).hide) {
+      (route.schema as { security?: unknown }).security =
+        mode === 'none' ? [] : mode === 'optional' ? [...anyCredential, {}] : anyCredential;
     }
+    if (mode !== 'none') route.preValidation = withHook(route.preValidation, authHook(authenticate, mode));
   });
+}
+
+function authHook(authenticate: Authenticator, mode: 'optional' | 'required'): preValidationHookHandler {
+  return (request, _reply, done) => {
+    // Already known when the read cache looked the request up as it arrived (src/platform/cache/http-cache.ts).
+    if (request.actor) return done();
+    authenticate(request).then((actor) => {
+      request.actor = actor;
+      if (!actor && mode === 'required') {
+        done(new AppError('unauthorized', 'authentication required: send Authorization: Bearer <token>'));
+      } else done();
+    }, done);
+  };
 }
 
 const parsed = new WeakMap<FastifyRequest, Record<string, string | undefined>>();

@@ -5,8 +5,16 @@
 // Served answers carry `X-Cache: hit`. The lookup runs as the request arrives (onRequest): a hit skips body
 // parsing, validation and the handler (its URL was validated when the answer was first made), which is most of
 // what a hot read costs.
-import type { FastifyInstance } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  onSendHookHandler,
+} from 'fastify';
+import type { Actor } from '../auth/actor.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
+import { withHook } from '../http/route-hooks.ts';
 import type { Generations, Stamp } from './generations.ts';
 import { createReadCache } from './read-cache.ts';
 
@@ -33,30 +41,51 @@ export function registerHttpCache(
 ): void {
   const cache = createReadCache<Cached>(generations, maxEntries);
   app.decorateRequest('cacheFill', null);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' || !request.routeOptions.config?.cache) return;
-    // The auth hook (preValidation) keeps this actor; no credentials: it answers 401 as usual.
-    request.actor = await authenticate(request);
-    if (!request.actor) return;
-    const { userId, organizationId } = request.actor;
+  // Callback style, and synchronous when the credentials are known without waiting (a cached API key): a
+  // hit then costs no promise at all.
+  const serve = (request: FastifyRequest, reply: FastifyReply, actor: Actor, done: () => void) => {
+    request.actor = actor;
+    const { userId, organizationId } = actor;
     const key = `${userId}|${organizationId ?? ''}|${request.url}`;
     const hit = cache.get(key);
     if (hit) {
-      reply.header('content-type', hit.contentType).header('x-cache', 'hit');
-      return reply.send(hit.payload);
+      reply.header('content-type', hit.contentType).header('x-cache', 'hit').send(hit.payload);
+      return;
     }
     const stamp = generations.stamp(organizationId, userId);
     if (stamp) request.cacheFill = { key, stamp };
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    const fill = request.cacheFill;
-    if (!fill) return payload;
-    request.cacheFill = null;
-    const contentType = reply.getHeader('content-type');
-    if (reply.statusCode === 200 && typeof payload === 'string' && typeof contentType === 'string') {
-      cache.set(fill.key, { payload, contentType }, fill.stamp);
-      reply.header('x-cache', 'miss');
+    done();
+  };
+  const lookUp: onRequestHookHandler = (request, reply, done) => {
+    if (request.method !== 'GET') return done();
+    let actor: Actor | undefined;
+    try {
+      actor = authenticate.known(request);
+    } catch {
+      actor = undefined; // the auth hook (preValidation) answers with the error
     }
-    return payload;
+    if (actor) return serve(request, reply, actor, done);
+    // The auth hook keeps this actor; no credentials: it answers 401 as usual.
+    authenticate(request).then(
+      (found) => (found ? serve(request, reply, found, done) : done()),
+      () => done(),
+    );
+  };
+  const keep: onSendHookHandler = (request, reply, payload, done) => {
+    const fill = request.cacheFill;
+    if (fill) {
+      request.cacheFill = null;
+      const contentType = reply.getHeader('content-type');
+      if (reply.statusCode === 200 && typeof payload === 'string' && typeof contentType === 'string') {
+        cache.set(fill.key, { payload, contentType }, fill.stamp);
+        reply.header('x-cache', 'miss');
+      }
+    }
+    done(null, payload);
+  };
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.cache) return;
+    route.onRequest = withHook(route.onRequest, lookUp);
+    route.onSend = withHook(route.onSend, keep);
   });
 }

@@ -76,11 +76,21 @@ forEachDatabase('http skeleton', (ctx) => {
 
   test('/metrics exposes request durations by route and pool gauges', async () => {
     await app.inject({ method: 'GET', url: '/healthz' });
+    await app.inject({ method: 'POST', url: '/no/such/route' }); // GETs fall to the web UI's /*
+    await app.inject({ method: 'GET', url: '/api/projects/1' });
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(
       res.body,
       /http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} \d+/,
+    );
+    assert.match(
+      res.body,
+      /http_request_duration_seconds_count\{method="POST",route="unmatched",status_code="404"\} \d+/,
+    );
+    assert.match(
+      res.body,
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/projects\/:id",status_code="401"\} \d+/,
     );
     assert.match(res.body, /db_pool_connections_total \d+/);
   });
@@ -97,7 +107,9 @@ forEachDatabase('http skeleton', (ctx) => {
       url: '/healthz',
       headers: { 'x-request-id': 'a b\u0007' },
     });
-    assert.match(String(bad.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+    assert.match(String(bad.headers['x-request-id']), /^[0-9a-f]{12}-[0-9a-z]+$/);
+    const again = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.notEqual(again.headers['x-request-id'], bad.headers['x-request-id']);
   });
 
   test('valid JSON passes the schema', async () => {
