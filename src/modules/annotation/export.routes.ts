@@ -33,8 +33,8 @@ export function exportRoutes(app: App, exports: ExportService): void {
         tags,
         summary: "Download the project's tasks in an export format, streamed (Label Studio's easy export)",
         description:
-          'JSON (default), JSON_MIN, CSV, TSV; COCO, YOLO and VOC as a zip. Without download_all_tasks=true only ' +
-          'tasks with annotations are exported; ids[] picks tasks. CONLL2003 is not supported yet (400).',
+          'JSON (default), JSON_MIN, CSV, TSV, CONLL2003 (text NER projects); COCO, YOLO and VOC as a zip. ' +
+          'Without download_all_tasks=true only tasks with annotations are exported; ids (or ids[]) picks tasks.',
         params: ExportParams,
         querystring: ExportQuery,
         response: { 200: File, ...errors(400, 401, 403, 404) },
@@ -45,7 +45,7 @@ export function exportRoutes(app: App, exports: ExportService): void {
       const type = q.exportType ?? q.export_type ?? 'JSON';
       const out = await exports.stream(actorOf(request), request.params.id, type, {
         all: q.download_all_tasks ?? false,
-        ...(q.ids && { ids: q.ids }),
+        ...((q.ids ?? q['ids[]']) && { ids: [...(q.ids ?? []), ...(q['ids[]'] ?? [])] }),
       });
       return reply
         .header('content-type', out.contentType)

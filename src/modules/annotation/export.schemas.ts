@@ -22,6 +22,9 @@ export const ExportQuery = Type.Object({
   download_all_tasks: Type.Optional(Type.Boolean({ default: false })),
   download_resources: Type.Optional(Type.Boolean({ description: 'accepted; images are never downloaded' })),
   ids: Type.Optional(Type.Array(Id, { maxItems: 10000 })),
+  'ids[]': Type.Optional(
+    Type.Array(Id, { maxItems: 10000, description: "the same, in Label Studio's spelling" }),
+  ),
 });
 
 export const DownloadQuery = Type.Object({

@@ -24,13 +24,15 @@ import { exportCategories, type LabelConfig } from './label-config/index.ts';
 export const EXPORT_JOB = 'annotation.export';
 export const CONVERT_JOB = 'annotation.export.convert';
 
-export type ExportType = keyof typeof EXPORT_CONVERTERS | 'CONLL2003';
-export const EXPORT_TYPES = [...Object.keys(EXPORT_CONVERTERS), 'CONLL2003'] as ExportType[];
+export type ExportType = keyof typeof EXPORT_CONVERTERS;
+export const EXPORT_TYPES = Object.keys(EXPORT_CONVERTERS) as ExportType[];
 
 /** The converters' view of a label config. */
 export function exportContext(config: LabelConfig | null): ExportContext {
   if (!config) return { categories: [], imageKey: null, controls: {} };
   const image = config.objects.find((o) => o.type.toLowerCase() === 'image');
+  const tagged = config.controls.find((c) => c.resultType === 'labels');
+  const text = config.objects.find((o) => o.type === 'Text' && tagged?.toName.includes(o.name));
   const keypointControls = config.controls.filter((c) => c.resultType === 'keypointlabels');
   const keypoints = keypointControls.length
     ? keypointControls
@@ -41,17 +43,13 @@ export function exportContext(config: LabelConfig | null): ExportContext {
   return {
     categories: exportCategories(config),
     imageKey: image?.value ?? null,
+    textKey: text?.value ?? null,
     controls: Object.fromEntries(config.controls.map((c) => [c.name, c.resultType])),
     ...(keypoints && { keypoints }),
   };
 }
 
 function converterOf(type: string) {
-  if (type === 'CONLL2003')
-    throw new AppError(
-      'bad_request',
-      'CONLL2003 export is not supported yet (JSON, JSON_MIN, CSV, TSV, COCO, YOLO, VOC are)',
-    );
   const c = EXPORT_CONVERTERS[type as keyof typeof EXPORT_CONVERTERS];
   if (!c) throw new AppError('bad_request', `unknown export type ${type}`);
   return c;

@@ -80,6 +80,14 @@ forEachDatabase('task export', (ctx) => {
       some.map((t: { id: number }) => t.id),
       [ids[0], ids[2]],
     );
+    // Label Studio's SDK spells the list ids[]=
+    const bracketed = (
+      await get(`/api/projects/${project}/export?download_all_tasks=true&ids[]=${ids[1]}&ids[]=${ids[2]}`)
+    ).json();
+    assert.deepEqual(
+      bracketed.map((t: { id: number }) => t.id),
+      [ids[1], ids[2]],
+    );
   });
 
   test('JSON_MIN and CSV', async () => {
@@ -138,9 +146,43 @@ forEachDatabase('task export', (ctx) => {
     assert.equal([...voc.keys()].filter((k) => k.endsWith('.xml')).length, 2);
   });
 
+  test('CONLL2003: BIO tags from the Labels spans over the tokenized text, one block per annotation', async () => {
+    const ner = await projectWithConfig(
+      app,
+      ctx.database,
+      owner,
+      '<View><Text name="text" value="$text"/><Labels name="ner" toName="text">' +
+        '<Label value="PER"/><Label value="LOC"/></Labels></View>',
+    );
+    const text = 'John Smith lives in New York.';
+    const span = (start: number, end: number, label: string) => ({
+      from_name: 'ner',
+      to_name: 'text',
+      type: 'labels',
+      value: { start, end, text: text.slice(start, end), labels: [label] },
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/projects/${ner}/import`,
+      headers: owner.headers,
+      payload: [{ data: { text }, annotations: [{ result: [span(20, 28, 'LOC'), span(0, 10, 'PER')] }] }],
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const out = await get(`/api/projects/${ner}/export?exportType=CONLL2003`);
+    assert.equal(out.statusCode, 200, out.body);
+    assert.match(String(out.headers['content-type']), /^text\/plain/);
+    assert.equal(
+      out.body,
+      '-DOCSTART- -X- O\n' +
+        'John -X- _ B-PER\nSmith -X- _ I-PER\nlives -X- _ O\nin -X- _ O\n' +
+        'New -X- _ B-LOC\nYork -X- _ I-LOC\n. -X- _ O\n\n',
+    );
+  });
+
   test('unsupported and unknown formats are a 400', async () => {
     const conll = await get(`/api/projects/${project}/export?exportType=CONLL2003`);
     assert.equal(conll.statusCode, 400, conll.body);
+    assert.match(conll.body, /CONLL2003 needs a Text object tagged by a Labels control/);
     const unknown = await get(`/api/projects/${project}/export?exportType=PDF`);
     assert.equal(unknown.statusCode, 400, unknown.body);
     // A project whose config has no image cannot be exported as COCO; the answer is a 400 and the

@@ -2,6 +2,7 @@
 // Studio's export shape) and returns a Node Readable; none holds the task list in memory. Pure code: the
 // caller queries the tasks, checks access and sends the stream.
 import { exportCoco, exportCocoZip } from './coco.ts';
+import { exportConll } from './conll.ts';
 import { createDelimitedExport, exportCsv, exportTsv } from './csv.ts';
 import { exportJson, exportJsonMin } from './json.ts';
 import type { Exporter } from './types.ts';
@@ -20,6 +21,7 @@ export {
   createDelimitedExport,
   exportCoco,
   exportCocoZip,
+  exportConll,
   exportCsv,
   exportJson,
   exportJsonMin,
@@ -37,7 +39,7 @@ export interface ExportConverter {
 
 /**
  * What `GET /api/projects/{id}/export?exportType=` answers, as Label Studio does: a single result file for
- * JSON, JSON_MIN, CSV and TSV, a zip for COCO (result.json inside), YOLO and VOC.
+ * JSON, JSON_MIN, CSV, TSV and CONLL2003, a zip for COCO (result.json inside), YOLO and VOC.
  */
 export const EXPORT_CONVERTERS = {
   JSON: { convert: exportJson, contentType: 'application/json', extension: 'json' },
@@ -47,7 +49,8 @@ export const EXPORT_CONVERTERS = {
   COCO: { convert: exportCocoZip, contentType: 'application/zip', extension: 'zip' },
   YOLO: { convert: exportYolo, contentType: 'application/zip', extension: 'zip' },
   VOC: { convert: exportVoc, contentType: 'application/zip', extension: 'zip' },
+  CONLL2003: { convert: exportConll, contentType: 'text/plain; charset=utf-8', extension: 'conll' },
 } as const satisfies Record<string, ExportConverter>;
 
-/** The formats we write (label-config's supportedExportFormats also lists CONLL2003, which we do not). */
+/** The formats we write. */
 export type ConverterName = keyof typeof EXPORT_CONVERTERS;

@@ -11,6 +11,8 @@ export interface ExportContext {
   categories: string[] | ExportCategory[];
   /** The task data key holding the image URL/path (for COCO/YOLO/VOC file names), e.g. "image". */
   imageKey: string | null;
+  /** The task data key of the text a Labels control tags (CONLL2003), e.g. "text". */
+  textKey?: string | null;
   /**
    * from_name -> control tag lowercased (e.g. { label: 'rectanglelabels', sentiment: 'choices' }). A name may
    * hold Repeater placeholders (`labels_{{idx}}`), which match any text there, as in Label Studio.
