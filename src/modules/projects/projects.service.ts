@@ -104,12 +104,26 @@ function baseSlug(title: string): string {
 export { orgOf };
 
 export function createProjectsService(
-  { database, config }: Pick<Deps, 'database' | 'config'>,
+  { database, config, webhooks }: Pick<Deps, 'database' | 'config' | 'webhooks'>,
   extensions: readonly ProjectExtension[] = [],
 ) {
   const options = { approvalRequired: config.APPROVAL_REQUIRED };
   const run = organizationWork(database);
   const record = auditTrail('project');
+  // Label Studio's project events: {"action", "project": {...}} (PROJECT_DELETED carries the id only).
+  const announce = (
+    tx: Tx,
+    actor: Actor,
+    action: 'PROJECT_CREATED' | 'PROJECT_UPDATED' | 'PROJECT_DELETED',
+    project: { id: number },
+  ) =>
+    webhooks.emit(tx, {
+      organizationId: orgOf(actor),
+      // A deleted project's own subscriptions went with it: only the organization's hear of it.
+      projectId: action === 'PROJECT_DELETED' ? null : project.id,
+      action,
+      payload: { project },
+    });
 
   /** Each extension's fields of the projects, merged per id. */
   async function extraFields(tx: Tx, ids: readonly number[]) {
@@ -185,7 +199,9 @@ export function createProjectsService(
       }
       await record(tx, actor, 'project.create', projectId, { title, slug });
       // A direct owner: no other way of holding a role is stronger.
-      return view(tx, actor, projectId, 'owner');
+      const created = await view(tx, actor, projectId, 'owner');
+      await announce(tx, actor, 'PROJECT_CREATED', created);
+      return created;
     });
   }
 
@@ -234,9 +250,13 @@ export function createProjectsService(
         await record(tx, actor, 'project.team_change', id, { team_id: input.team_id });
         // It can also change the actor's own role (when it ends their access, the answer keeps the old one).
         const now = (await effectiveRoles(tx, actor, 'project', [id])).get(id);
-        return view(tx, actor, id, now ?? roles.get(id)!);
+        const changed = await view(tx, actor, id, now ?? roles.get(id)!);
+        await announce(tx, actor, 'PROJECT_UPDATED', changed);
+        return changed;
       }
-      return view(tx, actor, id, roles.get(id)!);
+      const changed = await view(tx, actor, id, roles.get(id)!);
+      await announce(tx, actor, 'PROJECT_UPDATED', changed);
+      return changed;
     });
   }
 
@@ -246,6 +266,7 @@ export function createProjectsService(
       const gone = await deleteProject(tx, id);
       if (!gone) throw new AppError('not_found', `project ${id} not found`);
       await record(tx, actor, 'project.delete', id, { title: gone.title, slug: gone.slug });
+      await announce(tx, actor, 'PROJECT_DELETED', { id });
     });
   }
 

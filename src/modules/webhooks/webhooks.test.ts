@@ -145,6 +145,46 @@ forEachDatabase('webhooks', (ctx) => {
     assert.ok(all.id && picky.id && bare.id);
   });
 
+  test("project created, updated and deleted reach the organization's hooks with the project", async () => {
+    const admin = await signUp(app);
+    const path = `/projects-${admin.id}`;
+    const hook = await create(
+      {
+        url: `${base}${path}`,
+        send_for_all_actions: false,
+        actions: ['PROJECT_CREATED', 'PROJECT_UPDATED', 'PROJECT_DELETED'],
+      },
+      admin,
+    );
+    assert.equal(hook.statusCode, 201, hook.body);
+    const made = await app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: admin.headers,
+      payload: { title: 'Hooked' },
+    });
+    const id = made.json().id;
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/projects/${id}`,
+      headers: admin.headers,
+      payload: { title: 'Hooked again' },
+    });
+    await app.inject({ method: 'DELETE', url: `/api/projects/${id}`, headers: admin.headers });
+    const bodies = await waitFor(async () => {
+      const got = received.filter((r) => r.path === path);
+      return got.length >= 3 ? got.map((r) => JSON.parse(r.body)) : undefined;
+    }, 'three project events');
+    const byAction = new Map(bodies.map((b) => [b.action, b]));
+    assert.equal(byAction.get('PROJECT_CREATED').project.title, 'Hooked');
+    assert.equal(byAction.get('PROJECT_UPDATED').project.title, 'Hooked again');
+    assert.deepEqual(byAction.get('PROJECT_DELETED'), { action: 'PROJECT_DELETED', project: { id } });
+    assert.equal(
+      received.some((r) => r.path === path && JSON.parse(r.body).project?.id !== id),
+      false,
+    );
+  });
+
   test('a failing receiver is retried, then the hook is switched off; PATCH is_active switches it on', async () => {
     const hook = (
       await create({
