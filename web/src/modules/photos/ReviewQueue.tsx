@@ -37,29 +37,37 @@ function Current({
   total,
   onNext,
   onPrevious,
+  onReviewed,
 }: {
   detection: Detection;
   position: number;
   total: string;
   onNext: () => void;
   onPrevious: () => void;
+  onReviewed: (what: string) => void;
 }) {
   const photo = usePhoto(detection.photo);
   const { confirm, reject } = useReview();
   const [feedback, setFeedback] = useState('');
   const tagInput = useRef<HTMLInputElement>(null);
   const pending = confirm.isPending || reject.isPending;
-  const [done, setDone] = useState('');
 
+  // mutateAsync, not mutate's callbacks: the reviewed detection leaves the queue and this view unmounts
+  // before per-call callbacks would run.
   const doConfirm = () => {
-    if (!pending)
-      confirm.mutate(detection.id, { onSuccess: () => setDone(`Detection ${detection.id} confirmed.`) });
+    if (pending) return;
+    confirm.mutateAsync(detection.id).then(
+      () => onReviewed(`Detection ${detection.id} confirmed.`),
+      () => {},
+    );
   };
   const doReject = () => {
-    if (!pending)
-      reject.mutate(
-        { id: detection.id, feedback: feedback.trim() || 'rejected in the review queue' },
-        { onSuccess: () => setDone(`Detection ${detection.id} rejected.`) },
+    if (pending) return;
+    reject
+      .mutateAsync({ id: detection.id, feedback: feedback.trim() || 'rejected in the review queue' })
+      .then(
+        () => onReviewed(`Detection ${detection.id} rejected.`),
+        () => {},
       );
   };
 
@@ -151,9 +159,6 @@ function Current({
             </button>
           </div>
           <ErrorBox error={confirm.error ?? reject.error} />
-          <p className="visually-hidden" role="status" aria-live="polite">
-            {done}
-          </p>
         </section>
         {photo.data ? (
           <section className="panel" aria-labelledby="rq-tags-h">
@@ -174,6 +179,8 @@ export default function ReviewQueue() {
   });
   const queue = useQueue(projectId);
   const [index, setIndex] = useState(0);
+  // Outlives the reviewed detection's view, which leaves with it.
+  const [done, setDone] = useState('');
   const items = queue.data?.pages.flatMap((p) => p.results) ?? [];
   const { hasNextPage, fetchNextPage, isFetchingNextPage } = queue;
   // Reviewed detections leave the queue, so the same position shows the next one; keep it in range.
@@ -193,6 +200,9 @@ export default function ReviewQueue() {
       <p className="muted small" id="rq-keys">
         Keys: C confirm · R reject · N next · P previous · T tag
       </p>
+      <p className="muted small" role="status" aria-live="polite">
+        {done}
+      </p>
       <ErrorBox error={queue.error ?? project.error} />
       {queue.isLoading ? <Loading what="Loading the review queue" /> : null}
       {queue.data && !current ? <Empty>Nothing to review: every detection has been reviewed.</Empty> : null}
@@ -204,6 +214,7 @@ export default function ReviewQueue() {
           total={hasNextPage ? `${items.length}+` : String(items.length)}
           onNext={() => setIndex(Math.min(at + 1, items.length - 1))}
           onPrevious={() => setIndex(Math.max(0, at - 1))}
+          onReviewed={setDone}
         />
       ) : null}
     </>

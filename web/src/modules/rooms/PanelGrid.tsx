@@ -96,9 +96,10 @@ export function PanelGrid({
         <h3>{p.name}</h3>
       </div>
       {actions ? <div className="rm-panel-actions">{actions(p)}</div> : null}
-      <div className="rm-panel-body">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a panel smaller than its chart scrolls, and the keyboard must reach it */}
+      <section className="rm-panel-body" tabIndex={0} aria-label={`${p.name} content`}>
         <PanelBody panel={p} />
-      </div>
+      </section>
     </section>
   );
 
