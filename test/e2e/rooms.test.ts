@@ -143,7 +143,7 @@ describe(`rooms screens end to end [${kind}]`, { skip: missing ? `skipped: ${mis
     await world.accessible(visitor.page, 'shared dashboard');
     // A wrong token is the API's 404, shown as its message.
     await visitor.page.goto('/shared/rooms/not-a-real-token-not-a-real-token');
-    assert.match((await visitor.page.getByRole('alert').textContent()) ?? '', /not found/i);
+    assert.match((await visitor.page.getByRole('alert').textContent()) ?? '', /no shared room has this token/);
     await visitor.context.close();
     assert.deepEqual(world.problems, [], 'no console errors, page errors or CSP violations');
   });
