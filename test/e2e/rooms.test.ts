@@ -138,12 +138,20 @@ describe(`rooms screens end to end [${kind}]`, { skip: missing ? `skipped: ${mis
     await visitor.page.goto(new URL(shareUrl).pathname);
     await visitor.page.getByRole('heading', { name: 'Sales 2024' }).waitFor();
     await visitor.page.locator('.rm-panel .rm-chart-box[data-ready] svg').first().waitFor();
+    // The chart is drawn at the panel's size (vega follows its container).
+    const drawn = (await visitor.page.evaluate(
+      "document.querySelector('.rm-panel .rm-chart-box svg')?.getBoundingClientRect().height ?? 0",
+    )) as number;
+    assert.ok(drawn > 100, `the shared panel's chart is ${drawn}px tall`);
     assert.equal(await visitor.page.locator('.rm-handle').count(), 0, 'the shared view cannot move panels');
     await world.snap(visitor.page, 'rooms-05-shared-dashboard');
     await world.accessible(visitor.page, 'shared dashboard');
     // A wrong token is the API's 404, shown as its message.
     await visitor.page.goto('/shared/rooms/not-a-real-token-not-a-real-token');
-    assert.match((await visitor.page.getByRole('alert').textContent()) ?? '', /no shared room has this token/);
+    assert.match(
+      (await visitor.page.getByRole('alert').textContent()) ?? '',
+      /no shared room has this token/,
+    );
     await visitor.context.close();
     assert.deepEqual(world.problems, [], 'no console errors, page errors or CSP violations');
   });

@@ -23,7 +23,7 @@ function PanelBody({ panel }: { panel: Panel }) {
   if (!chart && !table) return <p className="muted small">This panel has no chart or table.</p>;
   return (
     <>
-      {chart ? <VegaChart spec={chart} title={`Chart: ${panel.name}`} /> : null}
+      {chart ? <VegaChart spec={chart} title={`Chart: ${panel.name}`} fit /> : null}
       {!chart && table ? <ResultTable table={table} caption={panel.name} max={20} /> : null}
     </>
   );
@@ -104,7 +104,7 @@ export function PanelGrid({
   );
 
   return (
-    <div ref={containerRef} className="rm-grid">
+    <div ref={containerRef} className={editable ? 'rm-grid' : 'rm-grid rm-grid-static'}>
       {mounted && stacked ? (
         <ul className="rm-stack">
           {[...panels]

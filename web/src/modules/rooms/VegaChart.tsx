@@ -2,7 +2,16 @@
 // vega-interpreter, so the page's Content-Security-Policy needs no 'unsafe-eval'.
 import { useEffect, useRef, useState } from 'react';
 
-export function VegaChart({ spec, title }: { spec: Record<string, unknown>; title: string }) {
+/** `fit`: fill the box it is in (a dashboard panel) instead of the spec's own height. */
+export function VegaChart({
+  spec,
+  title,
+  fit = false,
+}: {
+  spec: Record<string, unknown>;
+  title: string;
+  fit?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -16,7 +25,11 @@ export function VegaChart({ spec, title }: { spec: Record<string, unknown>; titl
         const width = box.current.clientWidth;
         const result = await embed(
           box.current,
-          { ...spec, ...(spec.width === undefined && width ? { width: 'container' } : {}) } as never,
+          {
+            ...spec,
+            ...(spec.width === undefined && width ? { width: 'container' } : {}),
+            ...(fit ? { height: 'container', autosize: { type: 'fit', contains: 'padding' } } : {}),
+          } as never,
           { actions: false, renderer: 'svg', ast: true, expr: expressionInterpreter },
         );
         if (cancelled) result.finalize();
@@ -35,9 +48,9 @@ export function VegaChart({ spec, title }: { spec: Record<string, unknown>; titl
       cancelled = true;
       finalize?.();
     };
-  }, [spec, title]);
+  }, [spec, title, fit]);
   return (
-    <div className="rm-chart">
+    <div className={fit ? 'rm-chart rm-chart-fit' : 'rm-chart'}>
       <div ref={box} className="rm-chart-box" data-ready={ready ? 'true' : undefined} />
       {error ? (
         <p className="error small" role="alert">
