@@ -20,10 +20,8 @@ function Share({ roomId }: { roomId: number }) {
         type="button"
         disabled={rotate.isPending}
         onClick={() => {
-          if (
-            !rotate.data ||
-            window.confirm('A new link stops the previous one from working. Make a new link?')
-          )
+          // The link shown when the room was made may be in use: say what a new one does.
+          if (window.confirm('A new link stops the previous one from working. Make a new link?'))
             rotate.mutate();
         }}
       >
