@@ -168,6 +168,21 @@ describe(`photos screens end to end [${kind}]`, { skip: missing ? `skipped: ${mi
     assert.equal(rejected.json().status, 'rejected');
     assert.equal(rejected.json().user_feedback.feedback, 'rejected in the review queue');
 
+    // A file that is not a photo: its row shows the API's refusal, the others stay.
+    await page.goto(`/projects/${projectId}/photos`);
+    await page
+      .getByLabel('Choose photos')
+      .setInputFiles({
+        name: 'notes.jpg',
+        mimeType: 'image/jpeg',
+        buffer: Buffer.from('not a photo at all\n'),
+      });
+    await page
+      .locator('.ph-progress li', { hasText: 'notes.jpg' })
+      .getByText(/not a supported photo type/)
+      .waitFor();
+    await world.accessible(page, 'photo gallery with a failed upload');
+
     // Phone width: the gallery fits and stays accessible.
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`/projects/${projectId}/photos`);
