@@ -2,6 +2,8 @@
 // are added here as further `lazy(() => import(...))` entries without growing the first load.
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
+import { photoRoutes } from './modules/photos/routes';
+import { publicRoomRoutes, roomRoutes, roomsIndex } from './modules/rooms/routes';
 import { Shell } from './Shell';
 import { Loading } from './ui/ui';
 
@@ -27,6 +29,7 @@ const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspe
 /** Screens inside the signed-in shell, in navigation order. */
 export const shellRoutes = [
   { path: 'projects', label: 'Projects', element: page(<Projects />) },
+  { path: 'rooms', label: 'Rooms', element: roomsIndex },
   { path: 'teams', label: 'Teams', element: page(<Teams />) },
   { path: 'workspaces', label: 'Workspaces', element: page(<Workspaces />) },
   { path: 'members', label: 'Members', element: page(<Members />) },
@@ -42,6 +45,7 @@ export const router = createBrowserRouter([
   { path: '/reset-password', element: page(<ResetPassword />) },
   { path: '/confirm-email', element: page(<ConfirmEmail />) },
   { path: '/accept-invite', element: page(<AcceptInvite />) },
+  ...publicRoomRoutes,
   {
     path: '/',
     element: <Shell />,
@@ -49,6 +53,8 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/projects" replace /> },
       ...shellRoutes.map(({ path, element }) => ({ path, element })),
       { path: 'projects/:id', element: page(<Project />) },
+      ...photoRoutes,
+      ...roomRoutes,
       { path: '*', element: page(<NotFound />) },
     ],
   },

@@ -314,6 +314,11 @@ export default function Project() {
         <>
           <PageHeader title={project.data.title}>
             <span className="badge">{roleLabel(project.data.role)}</span>
+            {project.data.modules.includes('photos') ? (
+              <Link className="button-link" to={`/projects/${project.data.id}/photos`}>
+                Photos
+              </Link>
+            ) : null}
           </PageHeader>
           <div className="grid-2">
             <Settings key={project.data.id} project={project.data} />
