@@ -10,6 +10,7 @@ import { filesModule } from './modules/files/index.ts';
 import { geodataModule } from './modules/geodata/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
+import { mlModule } from './modules/ml/index.ts';
 import { photosModule } from './modules/photos/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
 import { roomsModule } from './modules/rooms/index.ts';
@@ -114,6 +115,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   webhooksModule(app, deps);
   await filesModule(app, deps);
   await annotationModule(app, deps);
+  mlModule(app, deps);
   await photosModule(app, deps);
   await roomsModule(app, deps);
   geodataModule(app, deps);

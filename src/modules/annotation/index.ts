@@ -34,6 +34,16 @@ import { createTasksService } from './tasks.service.ts';
 import { vocabularyRoutes } from './vocabulary.routes.ts';
 import { createVocabularyService } from './vocabulary.service.ts';
 
+export {
+  checkSelection,
+  countSelection,
+  llmTarget,
+  mlProjectInfo,
+  type PredictionItem,
+  selectionPage,
+  type TaskSelection,
+  writePredictions,
+} from './ml-port.ts';
 export { annotationProjectExtension } from './settings.service.ts';
 
 export async function annotationModule(app: App, deps: Deps): Promise<void> {
