@@ -141,7 +141,6 @@ export function mlRoutes(app: App, ml: MlService): void {
         tags,
         summary: 'Ask the backend to train (START_TRAINING to its /webhook, as a job)',
         params: IdParams,
-        body: Type.Optional(Type.Object({ use_ground_truth: Type.Optional(Type.Boolean()) })),
         response: { 201: TrainJob, ...errors(400, 401, 403, 404) },
       },
     },
