@@ -114,8 +114,8 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   jobsModule(app, deps);
   webhooksModule(app, deps);
   await filesModule(app, deps);
-  await annotationModule(app, deps);
-  mlModule(app, deps);
+  const ml = mlModule(app, deps);
+  await annotationModule(app, deps, { retrievePredictions: ml.retrievePredictions });
   await photosModule(app, deps);
   await roomsModule(app, deps);
   geodataModule(app, deps);

@@ -4,6 +4,7 @@
 // (models.*). It reaches annotation projects only through the annotation module's index.
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import type { PredictionRetriever } from '../annotation/index.ts';
 import { createMlJobs } from './ml.jobs.ts';
 import { mlRoutes } from './ml.routes.ts';
 import { createMlService, PREDICT_JOB, TRAIN_JOB } from './ml.service.ts';
@@ -11,7 +12,8 @@ import { modelsRoutes } from './models.routes.ts';
 import { createModelRuns } from './models.runs.ts';
 import { createModelsService, RUN_JOB } from './models.service.ts';
 
-export function mlModule(app: App, deps: Deps): void {
+/** Registers the ML routes and jobs; answers the data manager's prediction retriever for the annotation module. */
+export function mlModule(app: App, deps: Deps): { retrievePredictions: PredictionRetriever } {
   const mlJobs = createMlJobs(deps);
   deps.webhooks.listen(mlJobs.onEvent);
   deps.jobs.define<{ prediction_job_id: number }>({
@@ -33,6 +35,8 @@ export function mlModule(app: App, deps: Deps): void {
     retryLimit: 2,
     expireInSeconds: 4 * 3600,
   });
-  mlRoutes(app, createMlService(deps));
+  const ml = createMlService(deps);
+  mlRoutes(app, ml);
   modelsRoutes(app, createModelsService(deps));
+  return { retrievePredictions: ml.retrieveForSelection };
 }

@@ -121,6 +121,41 @@ export function createMlService(deps: Pick<Deps, 'database' | 'config' | 'secret
     );
   }
 
+  async function queuePredictions(
+    tx: Tx,
+    actor: Actor,
+    row: BackendRow,
+    selection: TaskSelection,
+    batchSize: number,
+  ) {
+    const pj = await tx
+      .insertInto('ml_prediction_jobs')
+      .values({
+        organization_id: row.organization_id,
+        ml_backend_id: row.id,
+        project_id: row.project_id,
+        model_version: row.model_version,
+        selection: JSON.stringify(selection),
+        batch_size: batchSize,
+        created_by: actor.userId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const job = await jobs.enqueue(tx, PREDICT_JOB, {
+      organizationId: row.organization_id,
+      userId: actor.userId,
+      projectId: row.project_id,
+      payload: { prediction_job_id: pj.id },
+      message: `predictions from ML backend ${row.id}`,
+    });
+    return tx
+      .updateTable('ml_prediction_jobs')
+      .set({ job_id: job.id })
+      .where('id', '=', pj.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
   return {
     async list(actor: Actor, projectId: number) {
       return run(actor, async (tx) => {
@@ -294,38 +329,34 @@ export function createMlService(deps: Pick<Deps, 'database' | 'config' | 'secret
 
     /** Queues batch predictions over a selection of the project's tasks. */
     async predict(actor: Actor, id: number, input: SelectionInput & { batch_size?: number | undefined }) {
-      const selection = selectionOf(input);
       return run(actor, async (tx) => {
         const row = await backendFor(tx, actor, id, 'ml.manage');
+        const selection = selectionOf(input);
         checkSelection(row.project_id, selection);
-        const pj = await tx
-          .insertInto('ml_prediction_jobs')
-          .values({
-            organization_id: row.organization_id,
-            ml_backend_id: row.id,
-            project_id: row.project_id,
-            model_version: row.model_version,
-            selection: JSON.stringify(selection),
-            batch_size: input.batch_size ?? 10,
-            created_by: actor.userId,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const job = await jobs.enqueue(tx, PREDICT_JOB, {
-          organizationId: row.organization_id,
-          userId: actor.userId,
-          projectId: row.project_id,
-          payload: { prediction_job_id: pj.id },
-          message: `predictions from ML backend ${row.id}`,
-        });
-        const linked = await tx
-          .updateTable('ml_prediction_jobs')
-          .set({ job_id: job.id })
-          .where('id', '=', pj.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toPredictionJob(tx, linked);
+        return toPredictionJob(tx, await queuePredictions(tx, actor, row, selection, input.batch_size ?? 10));
       });
+    },
+
+    /**
+     * The data manager's retrieve_tasks_predictions: a prediction job per backend of the project, inside the
+     * action's unit of work (which has checked the actor may run actions on the project).
+     */
+    async retrieveForSelection(tx: Tx, actor: Actor, projectId: number, selection: TaskSelection) {
+      const backends = await tx
+        .selectFrom('ml_backends')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .orderBy('id')
+        .execute();
+      if (backends.length === 0) {
+        throw new AppError(
+          'unprocessable',
+          'the project has no ML backends connected (connect one with POST /api/ml)',
+        );
+      }
+      const queued = [];
+      for (const b of backends) queued.push((await queuePredictions(tx, actor, b, selection, 10)).id);
+      return queued;
     },
 
     async predictionJobs(actor: Actor, id: number) {

@@ -33,7 +33,11 @@ async function serve(handler: (path: string, body: unknown) => Promise<[number, 
         body = text;
       }
       const path = (req.url ?? '/').split('?')[0]!;
-      received.push({ path, authorization: req.headers.authorization ?? req.headers['api-key']?.toString(), body });
+      received.push({
+        path,
+        authorization: req.headers.authorization ?? req.headers['api-key']?.toString(),
+        body,
+      });
       if (auth && req.headers.authorization !== auth) {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"detail":"unauthorized"}');
         return;
@@ -93,7 +97,10 @@ export function fakeBackend(mode: 'good' | 'slow' | 'garbage', options: BackendO
     if (path === '/versions') return [200, { versions: ['fake-v1', 'fake-v0'] }];
     if (path === '/webhook') return [201, { status: 'ok', result: {} }];
     if (path === '/predict') {
-      const tasks = ((body as { tasks?: unknown[] })?.tasks ?? []) as { id: number; data: Record<string, unknown> }[];
+      const tasks = ((body as { tasks?: unknown[] })?.tasks ?? []) as {
+        id: number;
+        data: Record<string, unknown>;
+      }[];
       if (mode === 'slow') await pause(options.delayMs ?? 2000);
       if (options.perTaskMs) await pause(options.perTaskMs * tasks.length);
       if (mode === 'garbage') return [200, '<html>definitely not a prediction</html>'];

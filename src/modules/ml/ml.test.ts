@@ -35,7 +35,10 @@ forEachDatabase('ml backends', (ctx) => {
 
   async function project(texts: string[]) {
     const owner = await signUp(app);
-    const created = await call(owner, 'POST', '/api/projects', { title: 'Sentiment', label_config: TEXT_CONFIG });
+    const created = await call(owner, 'POST', '/api/projects', {
+      title: 'Sentiment',
+      label_config: TEXT_CONFIG,
+    });
     assert.equal(created.statusCode, 201, created.body);
     const projectId = created.json().id as number;
     const tasks: number[] = [];
@@ -120,7 +123,10 @@ forEachDatabase('ml backends', (ctx) => {
     const { owner, projectId, tasks } = await project(texts);
     const backend = await connect(owner, projectId, good.url);
     const before = good.received.filter((r) => r.path === '/predict').length;
-    const res = await call(owner, 'POST', `/api/ml/${backend.id}/predict`, { task_ids: tasks, batch_size: 10 });
+    const res = await call(owner, 'POST', `/api/ml/${backend.id}/predict`, {
+      task_ids: tasks,
+      batch_size: 10,
+    });
     assert.equal(res.statusCode, 201, res.body);
     const done = await finished(owner, backend.id, res.json().id);
     assert.equal(done.state, 'succeeded');
@@ -159,10 +165,39 @@ forEachDatabase('ml backends', (ctx) => {
     assert.deepEqual(predicted, [tasks[0], tasks[2], tasks[3]].sort());
   });
 
+  test("the data manager's retrieve_tasks_predictions queues a job for the selected tasks", async () => {
+    const { owner, projectId, tasks } = await project(['one', 'two', 'three']);
+    const backend = await connect(owner, projectId, good.url);
+    const actions = await call(owner, 'GET', `/api/dm/actions?project=${projectId}`);
+    const retrieve = actions.json().find((a: { id: string }) => a.id === 'retrieve_tasks_predictions');
+    assert.equal(retrieve.disabled, undefined);
+    const res = await call(
+      owner,
+      'POST',
+      `/api/dm/actions?id=retrieve_tasks_predictions&project=${projectId}`,
+      {
+        selectedItems: { all: false, included: [tasks[0], tasks[2]] },
+      },
+    );
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().processed_items, 2);
+    const [job] = (await call(owner, 'GET', `/api/ml/${backend.id}/prediction-jobs`)).json();
+    const done = await finished(owner, backend.id, job.id);
+    assert.equal(done.predicted_tasks, 2);
+    const predicted = (await call(owner, 'GET', `/api/predictions?project=${projectId}`))
+      .json()
+      .map((p: { task: number }) => p.task)
+      .sort();
+    assert.deepEqual(predicted, [tasks[0], tasks[2]].sort());
+  });
+
   test('a slow backend: every task gets a timeout error, retried; the project stays usable', async () => {
     const { owner, projectId, tasks } = await project(['a', 'b', 'c']);
     const backend = await connect(owner, projectId, slow.url, { timeout: 0.2 });
-    const res = await call(owner, 'POST', `/api/ml/${backend.id}/predict`, { task_ids: tasks, batch_size: 2 });
+    const res = await call(owner, 'POST', `/api/ml/${backend.id}/predict`, {
+      task_ids: tasks,
+      batch_size: 2,
+    });
     const done = await finished(owner, backend.id, res.json().id);
     assert.equal(done.state, 'succeeded');
     assert.equal(done.failed_tasks, 3);
@@ -201,7 +236,9 @@ forEachDatabase('ml backends', (ctx) => {
   test('interactive pre-annotation of one task; refused for a backend that is not interactive', async () => {
     const { owner, projectId, tasks } = await project(['hello']);
     const plain = await connect(owner, projectId, good.url);
-    const refused = await call(owner, 'POST', `/api/ml/${plain.id}/interactive-annotating`, { task: tasks[0] });
+    const refused = await call(owner, 'POST', `/api/ml/${plain.id}/interactive-annotating`, {
+      task: tasks[0],
+    });
     assert.equal(refused.statusCode, 200);
     assert.match(refused.json().errors[0], /not set to be used for interactive/);
     const live = await connect(owner, projectId, good.url, { is_interactive: true });
@@ -211,10 +248,14 @@ forEachDatabase('ml backends', (ctx) => {
     });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().data.result[0].value.choices[0], 'a');
-    const sent = good.received.findLast((r) => r.path === '/predict')!.body as { params: { context: unknown } };
+    const sent = good.received.findLast((r) => r.path === '/predict')!.body as {
+      params: { context: unknown };
+    };
     assert.deepEqual(sent.params.context, { result: [] });
     const slowOne = await connect(owner, projectId, slow.url, { is_interactive: true, timeout: 0.2 });
-    const late = await call(owner, 'POST', `/api/ml/${slowOne.id}/interactive-annotating`, { task: tasks[0] });
+    const late = await call(owner, 'POST', `/api/ml/${slowOne.id}/interactive-annotating`, {
+      task: tasks[0],
+    });
     assert.match(late.json().errors[0], /no answer within/);
   });
 
@@ -287,7 +328,12 @@ forEachDatabase('ml backends', (ctx) => {
       ['POST', '/api/ml', { project: projectId, url: good.url, timeout: -1 }, /timeout/],
       ['POST', '/api/ml', { project: projectId, url: 'http://user:pw@ml.example.test' }, /credentials/],
       ['POST', `/api/ml/${backend.id}/predict`, {}, /task_ids or a selection/],
-      ['POST', `/api/ml/${backend.id}/predict`, { filters: { conjunction: 'xor', items: [] } }, /conjunction/],
+      [
+        'POST',
+        `/api/ml/${backend.id}/predict`,
+        { filters: { conjunction: 'xor', items: [] } },
+        /conjunction/,
+      ],
       ['POST', `/api/ml/${backend.id}/predict`, { task_ids: [] }, /task_ids/],
       ['POST', `/api/ml/${backend.id}/interactive-annotating`, {}, /task/],
     ];
@@ -315,7 +361,12 @@ forEachDatabase('ml backends: address checks', (ctx) => {
       headers: owner.headers,
       payload: { title: 'p' },
     });
-    for (const url of ['http://127.0.0.1:9000', 'http://localhost:9090', 'http://10.1.2.3', 'http://[::1]:80']) {
+    for (const url of [
+      'http://127.0.0.1:9000',
+      'http://localhost:9090',
+      'http://10.1.2.3',
+      'http://[::1]:80',
+    ]) {
       const res = await app.inject({
         method: 'POST',
         url: '/api/ml',

@@ -383,11 +383,11 @@ export function createModelsService(deps: Pick<Deps, 'database' | 'config' | 'se
       versionId: number,
       input: SelectionInput & { project: number; timeout?: number | undefined; retries?: number | undefined },
     ) => {
-      const selection = selectionOf(input);
       return run(actor, async (tx) => {
         await org(tx, actor, 'models.read');
         const version = await versionRow(tx, id, versionId);
         await authorizeOn(tx, actor, 'ml.manage', input.project, `project ${input.project}`);
+        const selection = selectionOf(input);
         checkSelection(input.project, selection);
         const row = await tx
           .insertInto('model_runs')

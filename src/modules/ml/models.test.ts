@@ -122,7 +122,10 @@ forEachDatabase('model runs', (ctx) => {
     assert.match(run.errors[0].error, /answered "banana", which is none of Positive, Negative/);
     const predictions = (await call(owner, 'GET', `/api/predictions?project=${projectId}`)).json();
     const byTask = new Map(predictions.map((p: { task: number }) => [p.task, p]));
-    const first = byTask.get(tasks[0]) as { model_version: string; result: { value: { choices: string[] } }[] };
+    const first = byTask.get(tasks[0]) as {
+      model_version: string;
+      result: { value: { choices: string[] } }[];
+    };
     assert.equal(first.model_version, 'mood-v1');
     assert.deepEqual(first.result[0]!.value.choices, ['Positive']);
     const second = byTask.get(tasks[1]) as { result: { value: { choices: string[] } }[] };
