@@ -24,7 +24,8 @@ try {
   const headers = { 'content-type': 'application/json', ...(await signUpOn(server.url)) };
   const post = (url: string, body: unknown) =>
     fetch(`${server.url}${url}`, { method: 'POST', headers, body: JSON.stringify(body) }).then(json);
-  const project = (await post('/api/projects', { title: 'ml bench', label_config: TEXT_CONFIG })).id as number;
+  const project = (await post('/api/projects', { title: 'ml bench', label_config: TEXT_CONFIG }))
+    .id as number;
   const owner = new pg.Client({ connectionString: database.url });
   await owner.connect();
   await owner.query(
@@ -44,7 +45,11 @@ try {
     const res = await fetch(`${fake.url}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tasks: tasks.slice(i, i + BATCH), project: `${project}.0`, label_config: TEXT_CONFIG }),
+      body: JSON.stringify({
+        tasks: tasks.slice(i, i + BATCH),
+        project: `${project}.0`,
+        label_config: TEXT_CONFIG,
+      }),
     });
     await res.json();
   }

@@ -5,6 +5,7 @@
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import type { PredictionRetriever } from '../annotation/index.ts';
+import { createConnectionsService } from './connections.service.ts';
 import { createMlJobs } from './ml.jobs.ts';
 import { mlRoutes } from './ml.routes.ts';
 import { createMlService, PREDICT_JOB, TRAIN_JOB } from './ml.service.ts';
@@ -37,6 +38,6 @@ export function mlModule(app: App, deps: Deps): { retrievePredictions: Predictio
   });
   const ml = createMlService(deps);
   mlRoutes(app, ml);
-  modelsRoutes(app, createModelsService(deps));
+  modelsRoutes(app, createConnectionsService(deps), createModelsService(deps));
   return { retrievePredictions: ml.retrieveForSelection };
 }

@@ -274,7 +274,8 @@ forEachDatabase('ml backends', (ctx) => {
     const training = good.received.find(
       (r) => r.path === '/webhook' && (r.body as { action: string }).action === 'START_TRAINING',
     );
-    assert.equal((training?.body as { project: { id: number } }).project.id, projectId);
+    assert.ok(training, 'START_TRAINING reached the backend');
+    assert.equal((training.body as { project: { id: number } }).project.id, projectId);
     const annotated = await call(owner, 'POST', `/api/tasks/${tasks[0]}/annotations`, {
       result: [{ from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices: ['b'] } }],
     });
@@ -287,7 +288,8 @@ forEachDatabase('ml backends', (ctx) => {
         (r) => r.path === '/webhook' && (r.body as { annotation?: { id: number } }).annotation?.id === id,
       );
     }
-    assert.equal((event?.body as { action: string }).action, 'ANNOTATION_CREATED');
+    assert.ok(event, 'the annotation event reached the backend');
+    assert.equal((event.body as { action: string }).action, 'ANNOTATION_CREATED');
     assert.ok(!garbage.received.some((r) => r.path === '/webhook'), `backend ${quiet.id} did not opt in`);
   });
 

@@ -5,6 +5,7 @@ import { actorOf } from '../../platform/auth/plugin.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { IdParams } from '../../platform/http/common.schemas.ts';
 import { errors } from '../../platform/http/schemas.ts';
+import type { ConnectionsService } from './connections.service.ts';
 import {
   Connection,
   CreateConnectionBody,
@@ -22,7 +23,7 @@ import type { ModelsService } from './models.service.ts';
 
 const tags = ['ml'];
 
-export function modelsRoutes(app: App, models: ModelsService): void {
+export function modelsRoutes(app: App, connections: ConnectionsService, models: ModelsService): void {
   app.get(
     '/api/model-provider-connections',
     {
@@ -32,7 +33,7 @@ export function modelsRoutes(app: App, models: ModelsService): void {
         response: { 200: Type.Array(Connection), ...errors(401, 403, 404) },
       },
     },
-    async (request) => models.listConnections(actorOf(request)),
+    async (request) => connections.listConnections(actorOf(request)),
   );
   app.post(
     '/api/model-provider-connections',
@@ -46,7 +47,7 @@ export function modelsRoutes(app: App, models: ModelsService): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await models.createConnection(actorOf(request), request.body)),
+      reply.status(201).send(await connections.createConnection(actorOf(request), request.body)),
   );
   app.get(
     '/api/model-provider-connections/:id',
@@ -58,7 +59,7 @@ export function modelsRoutes(app: App, models: ModelsService): void {
         response: { 200: Connection, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => models.getConnection(actorOf(request), request.params.id),
+    async (request) => connections.getConnection(actorOf(request), request.params.id),
   );
   app.patch(
     '/api/model-provider-connections/:id',
@@ -71,7 +72,7 @@ export function modelsRoutes(app: App, models: ModelsService): void {
         response: { 200: Connection, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => models.updateConnection(actorOf(request), request.params.id, request.body),
+    async (request) => connections.updateConnection(actorOf(request), request.params.id, request.body),
   );
   app.delete(
     '/api/model-provider-connections/:id',
@@ -84,7 +85,7 @@ export function modelsRoutes(app: App, models: ModelsService): void {
       },
     },
     async (request, reply) => {
-      await models.removeConnection(actorOf(request), request.params.id);
+      await connections.removeConnection(actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

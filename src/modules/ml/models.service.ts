@@ -1,16 +1,14 @@
-// Model provider connections (API keys sealed at rest, shown only as a hint), model interfaces with their
-// associated projects, third-party model versions (a prompt on a provider's model) and model runs, which queue
+// Model interfaces with their associated projects, third-party model versions (a prompt on a provider's model) and model runs, which queue
 // a job (models.runs.ts) that runs the prompt over a selection of a project's tasks.
 import type { Selectable } from 'kysely';
 import { inScope, type Tx } from '../../db/scope.ts';
-import type { ModelInterfaces, ModelProviderConnections, ThirdPartyModelVersions } from '../../db/types.ts';
+import type { ModelInterfaces, ThirdPartyModelVersions } from '../../db/types.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
-import { seal } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
-import { urlProblem } from '../../platform/webhooks/address.ts';
 import { checkSelection } from '../annotation/index.ts';
+import { connectionRow } from './connections.service.ts';
 import { authorizeOn, orgOf, scopeOf } from './ml.repo.ts';
 import { type SelectionInput, selectionOf } from './ml.service.ts';
 import { toRun } from './models.runs.ts';
@@ -18,16 +16,6 @@ import { toRun } from './models.runs.ts';
 export const RUN_JOB = 'ml.model-run';
 
 type Provider = 'OpenAI' | 'AzureOpenAI' | 'Custom';
-
-export interface ConnectionInput {
-  provider?: Provider | undefined;
-  project?: number | null | undefined;
-  api_key?: string | null | undefined;
-  endpoint?: string | null | undefined;
-  deployment_name?: string | null | undefined;
-  api_version?: string | null | undefined;
-  is_active?: boolean | undefined;
-}
 
 export interface InterfaceInput {
   title?: string | undefined;
@@ -37,22 +25,6 @@ export interface InterfaceInput {
   input_fields?: string[] | undefined;
   output_classes?: string[] | undefined;
   associated_projects?: number[] | undefined;
-}
-
-export function toConnection(c: Selectable<ModelProviderConnections>) {
-  return {
-    id: c.id,
-    provider: c.provider,
-    project: c.project_id,
-    endpoint: c.endpoint,
-    deployment_name: c.deployment_name,
-    api_version: c.api_version,
-    api_key_is_set: c.api_key !== null,
-    api_key_hint: c.api_key_hint,
-    is_active: c.is_active,
-    created_at: c.created_at,
-    updated_at: c.updated_at,
-  };
 }
 
 function toVersion(v: Selectable<ThirdPartyModelVersions>) {
@@ -71,47 +43,15 @@ function toVersion(v: Selectable<ThirdPartyModelVersions>) {
   };
 }
 
-export function createModelsService(deps: Pick<Deps, 'database' | 'config' | 'secrets' | 'jobs'>) {
-  const { database, config, secrets, jobs } = deps;
+export function createModelsService(deps: Pick<Deps, 'database' | 'jobs'>) {
+  const { database, jobs } = deps;
   const run = <T>(actor: Actor, fn: (tx: Tx) => Promise<T>) => inScope(database.db, scopeOf(actor), fn);
   const org = (tx: Tx, actor: Actor, action: 'models.read' | 'models.manage') =>
     authorize(tx, actor, action, [orgOf(actor)]);
 
-  function checkEndpoint(endpoint: string | null | undefined) {
-    const problem = endpoint ? urlProblem(endpoint, config.WEBHOOK_ALLOW_PRIVATE) : null;
-    if (problem) {
-      throw new AppError('validation_failed', `endpoint ${problem}`, [
-        { in: 'body', field: 'endpoint', message: problem },
-      ]);
-    }
-  }
-
   async function checkProjects(tx: Tx, actor: Actor, ids: (number | null | undefined)[]) {
     const real = ids.filter((i): i is number => typeof i === 'number');
     if (real.length) await authorize(tx, actor, 'ml.read', real);
-  }
-
-  const connectionValues = (input: ConnectionInput) => ({
-    ...(input.provider !== undefined && { provider: input.provider }),
-    ...(input.project !== undefined && { project_id: input.project }),
-    ...(input.endpoint !== undefined && { endpoint: input.endpoint }),
-    ...(input.deployment_name !== undefined && { deployment_name: input.deployment_name }),
-    ...(input.api_version !== undefined && { api_version: input.api_version }),
-    ...(input.is_active !== undefined && { is_active: input.is_active }),
-    ...(input.api_key !== undefined && {
-      api_key: input.api_key === null ? null : seal(secrets.dataKey, input.api_key),
-      api_key_hint: input.api_key === null || input.api_key.length < 8 ? null : input.api_key.slice(-4),
-    }),
-  });
-
-  async function connectionRow(tx: Tx, id: number) {
-    const row = await tx
-      .selectFrom('model_provider_connections')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw new AppError('not_found', `model provider connection ${id} not found`);
-    return row;
   }
 
   async function interfaceRow(tx: Tx, id: number) {
@@ -170,77 +110,6 @@ export function createModelsService(deps: Pick<Deps, 'database' | 'config' | 'se
   }
 
   return {
-    listConnections: (actor: Actor) =>
-      run(actor, async (tx) => {
-        await org(tx, actor, 'models.manage');
-        const rows = await tx
-          .selectFrom('model_provider_connections')
-          .selectAll()
-          .orderBy('id')
-          .limit(1000)
-          .execute();
-        return rows.map(toConnection);
-      }),
-
-    createConnection: (actor: Actor, input: ConnectionInput & { provider: Provider }) =>
-      run(actor, async (tx) => {
-        await org(tx, actor, 'models.manage');
-        checkEndpoint(input.endpoint);
-        if (input.provider !== 'OpenAI' && !input.endpoint) {
-          throw new AppError('validation_failed', `endpoint: ${input.provider} needs an endpoint URL`, [
-            { in: 'body', field: 'endpoint', message: 'required for this provider' },
-          ]);
-        }
-        await checkProjects(tx, actor, [input.project]);
-        const row = await tx
-          .insertInto('model_provider_connections')
-          .values({
-            organization_id: orgOf(actor),
-            provider: input.provider,
-            created_by: actor.userId,
-            ...connectionValues(input),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-          .catch((err: { code?: string }) => {
-            if (err.code === '23505') throw new AppError('conflict', 'the project already has a connection');
-            throw err;
-          });
-        return toConnection(row);
-      }),
-
-    getConnection: (actor: Actor, id: number) =>
-      run(actor, async (tx) => {
-        await org(tx, actor, 'models.manage');
-        return toConnection(await connectionRow(tx, id));
-      }),
-
-    updateConnection: (actor: Actor, id: number, input: ConnectionInput) =>
-      run(actor, async (tx) => {
-        await org(tx, actor, 'models.manage');
-        await connectionRow(tx, id);
-        checkEndpoint(input.endpoint);
-        await checkProjects(tx, actor, [input.project]);
-        const row = await tx
-          .updateTable('model_provider_connections')
-          .set({ ...connectionValues(input), updated_at: new Date() })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-          .catch((err: { code?: string }) => {
-            if (err.code === '23505') throw new AppError('conflict', 'the project already has a connection');
-            throw err;
-          });
-        return toConnection(row);
-      }),
-
-    removeConnection: (actor: Actor, id: number) =>
-      run(actor, async (tx) => {
-        await org(tx, actor, 'models.manage');
-        await connectionRow(tx, id);
-        await tx.deleteFrom('model_provider_connections').where('id', '=', id).execute();
-      }),
-
     listInterfaces: (actor: Actor) =>
       run(actor, async (tx) => {
         await org(tx, actor, 'models.read');
