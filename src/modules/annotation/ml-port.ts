@@ -9,7 +9,7 @@ import { AppError } from '../../platform/errors.ts';
 import { projectConfig } from './annotations.service.ts';
 import { compile } from './filters/compile.ts';
 import { parsePrepared } from './filters/parse.ts';
-import { validateResult } from './label-config/index.ts';
+import { type LabelConfig, validateResult } from './label-config/index.ts';
 import { settingsOf } from './settings.repo.ts';
 import { type TaskRow, toTask } from './tasks.repo.ts';
 
@@ -59,6 +59,12 @@ export async function selectionPage(
   return rows.map(toTask);
 }
 
+export type PredictionConfig = LabelConfig;
+
+/** The project's parsed label config, for writePredictions over many batches. */
+export const predictionConfig = (tx: Tx, projectId: number): Promise<PredictionConfig> =>
+  projectConfig(tx, projectId);
+
 export interface PredictionItem {
   taskId: number;
   result: unknown;
@@ -75,9 +81,11 @@ export async function writePredictions(
   organizationId: number,
   projectId: number,
   items: PredictionItem[],
+  /** The project's parsed config, when the caller keeps it across batches (predictionConfig). */
+  known?: PredictionConfig,
 ): Promise<{ written: number; rejected: { taskId: number; error: string }[] }> {
   if (items.length === 0) return { written: 0, rejected: [] };
-  const config = await projectConfig(tx, projectId);
+  const config = known ?? (await projectConfig(tx, projectId));
   const rejected: { taskId: number; error: string }[] = [];
   const valid: PredictionItem[] = [];
   for (const item of items) {

@@ -11,6 +11,7 @@ import {
   countSelection,
   mlProjectInfo,
   type PredictionItem,
+  predictionConfig,
   selectionPage,
   type TaskSelection,
   writePredictions,
@@ -26,6 +27,11 @@ const FORWARDED = new Set(['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATI
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Marks a promise that is awaited later as handled now, so its failure is not an unhandled rejection. */
+const quiet = <T>(p: Promise<T>) => {
+  p.catch(() => {});
+  return p;
+};
 
 export function createMlJobs(deps: Pick<Deps, 'database' | 'config' | 'secrets' | 'jobs'>) {
   const { database, config, secrets, jobs } = deps;
@@ -60,21 +66,16 @@ export function createMlJobs(deps: Pick<Deps, 'database' | 'config' | 'secrets' 
     if (!start) return { skipped: 'the prediction job or its backend is gone' };
     const { pj, backend, selection, total, project } = start;
     const conn = connectionOf(backend, secrets.dataKey);
-    let last = pj.last_task_id;
-    let processed = pj.processed_tasks;
-    for (;;) {
-      ctx.signal.throwIfAborted();
-      const tasks = await inOrg(org, (tx) =>
-        selectionPage(tx, pj.project_id, selection, last, pj.batch_size),
-      );
-      if (tasks.length === 0) break;
-      let values: protocol.PredictionValue[] | null = null;
+    const config = await inOrg(org, (tx) => predictionConfig(tx, pj.project_id));
+    const fallbackVersion = backend.model_version || backend.title || `ml-${backend.id}`;
+    const page = (after: number) =>
+      inOrg(org, (tx) => selectionPage(tx, pj.project_id, selection, after, pj.batch_size));
+
+    async function predictBatch(tasks: Awaited<ReturnType<typeof page>>) {
       let failure = '';
-      let attempts = 0;
-      while (values === null && attempts < BATCH_ATTEMPTS) {
-        attempts++;
+      for (let attempts = 1; attempts <= BATCH_ATTEMPTS; attempts++) {
         try {
-          values = await protocol.predict(
+          const values = await protocol.predict(
             conn,
             allowPrivate,
             {
@@ -85,24 +86,35 @@ export function createMlJobs(deps: Pick<Deps, 'database' | 'config' | 'secrets' 
             },
             ctx.signal,
           );
+          return { values, attempts, failure };
         } catch (err) {
+          ctx.signal.throwIfAborted();
           failure = errorText(err);
           if (attempts < BATCH_ATTEMPTS) await pause(50 * 2 ** attempts);
         }
       }
+      return { values: null, attempts: BATCH_ATTEMPTS, failure };
+    }
+
+    let processed = pj.processed_tasks;
+    let reported = 0;
+    /** One batch's outcome and the job's place, in one unit of work. */
+    async function commit(
+      tasks: Awaited<ReturnType<typeof page>>,
+      outcome: Awaited<ReturnType<typeof predictBatch>>,
+    ) {
+      const { values, attempts, failure } = outcome;
       const items: PredictionItem[] = values
         ? tasks.map((t, i) => ({
             taskId: t.id,
             result: values[i]!.result,
             score: values[i]!.score,
-            modelVersion:
-              values[i]!.model_version ?? (backend.model_version || backend.title || `ml-${backend.id}`),
+            modelVersion: values[i]!.model_version ?? fallbackVersion,
           }))
         : [];
-      last = tasks[tasks.length - 1]!.id;
-      processed += tasks.length;
+      const last = tasks[tasks.length - 1]!.id;
       await inOrg(org, async (tx) => {
-        const { written, rejected } = await writePredictions(tx, org, pj.project_id, items);
+        const { written, rejected } = await writePredictions(tx, org, pj.project_id, items, config);
         const errors = values
           ? rejected.map((r) => ({ ...r, attempts }))
           : tasks.map((t) => ({ taskId: t.id, error: failure, attempts }));
@@ -111,7 +123,7 @@ export function createMlJobs(deps: Pick<Deps, 'database' | 'config' | 'secrets' 
           .updateTable('ml_prediction_jobs')
           .set((eb) => ({
             last_task_id: last,
-            processed_tasks: processed,
+            processed_tasks: eb('processed_tasks', '+', tasks.length),
             predicted_tasks: eb('predicted_tasks', '+', written),
             failed_tasks: eb('failed_tasks', '+', errors.length),
             updated_at: new Date(),
@@ -119,8 +131,34 @@ export function createMlJobs(deps: Pick<Deps, 'database' | 'config' | 'secrets' 
           .where('id', '=', pj.id)
           .execute();
       });
-      await ctx.progress(total ? (100 * processed) / total : 100, `${processed} of ${total} tasks`);
+      processed += tasks.length;
+      // The job record's progress at most once a second (each report is a write of its own).
+      if (Date.now() - reported > 1000) {
+        reported = Date.now();
+        await ctx.progress(total ? (100 * processed) / total : 100, `${processed} of ${total} tasks`);
+      }
     }
+
+    // A pipeline: while the backend works on one batch, the previous one is written and the next page read.
+    // Calls to the backend stay one at a time, as Label Studio makes them; writes stay in order, so the
+    // committed last_task_id is always a prefix of the selection.
+    let next = quiet(page(pj.last_task_id));
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        ctx.signal.throwIfAborted();
+        const tasks = await next;
+        if (tasks.length === 0) break;
+        next = quiet(page(tasks[tasks.length - 1]!.id));
+        const outcome = await predictBatch(tasks);
+        await writing;
+        writing = quiet(commit(tasks, outcome));
+      }
+    } finally {
+      // Settle what is in flight before the job ends (or is retried).
+      await Promise.allSettled([next, writing]);
+    }
+    await writing;
     return inOrg(org, async (tx) => {
       const done = await tx
         .selectFrom('ml_prediction_jobs')
