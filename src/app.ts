@@ -10,6 +10,7 @@ import { filesModule } from './modules/files/index.ts';
 import { geodataModule } from './modules/geodata/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
+import { mlModule } from './modules/ml/index.ts';
 import { photosModule } from './modules/photos/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
 import { roomsModule } from './modules/rooms/index.ts';
@@ -123,7 +124,8 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   jobsModule(app, deps);
   webhooksModule(app, deps);
   await filesModule(app, deps);
-  await annotationModule(app, deps);
+  const ml = mlModule(app, deps);
+  await annotationModule(app, deps, { retrievePredictions: ml.retrievePredictions });
   await photosModule(app, deps);
   await roomsModule(app, deps);
   geodataModule(app, deps);

@@ -247,6 +247,7 @@ export async function createFullTenant(database: Database) {
       })
       .execute();
     await fillAnnotationTables(tx, o, project.id, userId, file.id);
+    await fillMlTables(tx, o, project.id, userId);
     await fillPhotoTables(tx, o, project.id, userId, file.id);
     await fillRoomTables(tx, o, userId, file.id);
     await fillGeodataTables(tx, o, project.id, team.id, userId, file.id);
@@ -344,6 +345,74 @@ async function fillAnnotationTables(tx: Tx, o: number, projectId: number, userId
   await tx
     .insertInto('label_stream_history')
     .values({ ...p, user_id: userId, data: JSON.stringify([task.id]) })
+    .execute();
+}
+
+/** One row in each ML table (migration 0017). */
+async function fillMlTables(tx: Tx, o: number, projectId: number, userId: number) {
+  const p = { organization_id: o, project_id: projectId };
+  const task = await tx
+    .selectFrom('tasks')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .executeTakeFirstOrThrow();
+  const backend = await tx
+    .insertInto('ml_backends')
+    .values({ ...p, url: 'https://ml.example.test', title: 'fake', created_by: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const pj = await tx
+    .insertInto('ml_prediction_jobs')
+    .values({ ...p, ml_backend_id: backend.id, selection: JSON.stringify({ task_ids: [task.id] }) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('ml_train_jobs')
+    .values({ organization_id: o, ml_backend_id: backend.id, created_by: userId })
+    .execute();
+  const connection = await tx
+    .insertInto('model_provider_connections')
+    .values({ ...p, provider: 'OpenAI', api_key: 'v1.sealed', api_key_hint: 'abcd' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const iface = await tx
+    .insertInto('model_interfaces')
+    .values({ ...p, title: 'Mood', created_by: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('model_interface_projects')
+    .values({ ...p, model_interface_id: iface.id })
+    .execute();
+  const version = await tx
+    .insertInto('third_party_model_versions')
+    .values({
+      ...p,
+      model_interface_id: iface.id,
+      connection_id: connection.id,
+      title: 'mood-v1',
+      provider: 'OpenAI',
+      provider_model_id: 'gpt-4o-mini',
+      prompt: 'Mood of {text}?',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const run = await tx
+    .insertInto('model_runs')
+    .values({
+      ...p,
+      model_interface_id: iface.id,
+      model_version_id: version.id,
+      selection: JSON.stringify({ task_ids: [task.id] }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('ml_task_errors')
+    .values([
+      { organization_id: o, prediction_job_id: pj.id, task_id: task.id, error: 'timeout' },
+      { organization_id: o, model_run_id: run.id, task_id: task.id, error: 'timeout' },
+    ])
     .execute();
 }
 

@@ -53,6 +53,13 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/uploads\/\{id\}/, values: (w) => ({ id: w.uploadId }) },
   { match: /^\/api\/photos\/\{id\}/, values: (w) => ({ id: w.photoId, tag_id: w.photoTagId }) },
   { match: /^\/api\/detections\/\{id\}/, values: (w) => ({ id: w.detectionId }) },
+  { match: /^\/api\/ml\/\{id\}/, values: (w) => ({ id: w.mlBackendId, job_id: w.predictionJobId }) },
+  { match: /^\/api\/model-provider-connections\/\{id\}$/, values: (w) => ({ id: w.connectionId }) },
+  {
+    match: /^\/api\/model-interfaces\/\{id\}/,
+    values: (w) => ({ id: w.modelInterfaceId, version_id: w.modelVersionId }),
+  },
+  { match: /^\/api\/model-runs\/\{id\}$/, values: (w) => ({ id: w.modelRunId }) },
   { match: /^\/api\/share-links\/\{id\}$/, values: (w) => ({ id: w.shareLinkId }) },
   // Public, by token only (the fuzz suite fills these; the isolation suite skips public routes).
   {

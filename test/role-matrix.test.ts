@@ -21,6 +21,8 @@ interface Probe {
   /** A task of the project and an annotation on it by the owner (project kinds only). */
   task: number;
   annotation: number;
+  /** An interactive ML backend of the project (unreachable; project kind only). */
+  ml: number;
 }
 
 type Requests = Partial<Record<Action, (p: Probe) => InjectOptions>>;
@@ -207,6 +209,23 @@ const requests: Requests = {
     url: '/api/flags',
     payload: { title: 'Blurry' },
   }),
+  'ml.read': (p) => ({ method: 'GET', url: `/api/ml?project=${p.resource}` }),
+  'ml.manage': (p) => ({
+    method: 'POST',
+    url: '/api/ml',
+    payload: { project: p.resource, url: 'https://ml.example.test', timeout: 2 },
+  }),
+  'ml.interactive': (p) => ({
+    method: 'POST',
+    url: `/api/ml/${p.ml}/interactive-annotating`,
+    payload: { task: p.task },
+  }),
+  'models.read': () => ({ method: 'GET', url: '/api/model-interfaces' }),
+  'models.manage': () => ({
+    method: 'POST',
+    url: '/api/model-provider-connections',
+    payload: { provider: 'OpenAI', api_key: 'sk-probe-0123456789' },
+  }),
   'project.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}` }),
 
   'room.create': () => ({ method: 'POST', url: '/api/rooms', payload: { name: 'New room' } }),
@@ -291,6 +310,7 @@ forEachDatabase('role matrix', (ctx) => {
         let view = 0;
         let task = 0;
         let annotation = 0;
+        let ml = 0;
         if (kind === 'team') {
           resource = await create('/api/teams', { name: `team for ${role}` });
           await create(`/api/teams/${resource}/members`, { user_id: actor.id, role });
@@ -304,6 +324,12 @@ forEachDatabase('role matrix', (ctx) => {
           await create('/api/tasks', { project: resource, data: { text: 'selected' } });
           task = await create('/api/tasks', { project: resource, data: { text: 'x' } });
           annotation = await create(`/api/tasks/${task}/annotations`, { result: [] });
+          ml = await create('/api/ml', {
+            project: resource,
+            url: 'https://ml.example.test',
+            is_interactive: true,
+            timeout: 2,
+          });
         } else if (kind === 'room') {
           resource = await create('/api/rooms', { name: `room for ${role}` });
           // An OWNER is added as a second owner; the creator stays.
@@ -317,6 +343,7 @@ forEachDatabase('role matrix', (ctx) => {
           view,
           task,
           annotation,
+          ml,
         };
         const actions = (Object.keys(policy) as Action[])
           .filter((a) => policy[a].on === kind)

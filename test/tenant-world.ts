@@ -53,6 +53,12 @@ export interface World {
   /** The public share token of the data product, and a short link's code. */
   publicToken: string;
   shortCode: string;
+  mlBackendId: number;
+  predictionJobId: number;
+  connectionId: number;
+  modelInterfaceId: number;
+  modelVersionId: number;
+  modelRunId: number;
 }
 
 async function create(
@@ -214,10 +220,12 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
       .executeTakeFirstOrThrow(),
   );
   const photos = await photoWorld(app, headers, projectId, marker);
+  const ml = await mlWorld(app, headers, projectId, taskId, marker);
   const geo = await buildGeodata(app, headers, marker, projectId, owner.id, file.json().id);
   return {
     ...photos,
     ...geo,
+    ...ml,
     marker,
     owner,
     member,
@@ -249,6 +257,56 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     panelId,
     licenseId,
   };
+}
+
+/** An ML backend (unreachable: it is kept with state ER) with a queued prediction job, and a model run. */
+async function mlWorld(
+  app: App,
+  headers: Record<string, string>,
+  projectId: number,
+  taskId: number,
+  marker: string,
+) {
+  const none = {
+    mlBackendId: 0,
+    predictionJobId: 0,
+    connectionId: 0,
+    modelInterfaceId: 0,
+    modelVersionId: 0,
+    modelRunId: 0,
+  };
+  if (!app.hasRoute({ method: 'POST', url: '/api/ml' })) return none;
+  const mlBackendId = await create(app, headers, '/api/ml', {
+    project: projectId,
+    url: `https://${marker}.example.test/ml`,
+    title: `${marker} backend`,
+    timeout: 2,
+  });
+  const predictionJobId = await create(app, headers, `/api/ml/${mlBackendId}/predict`, {
+    task_ids: [taskId],
+  });
+  const connectionId = await create(app, headers, '/api/model-provider-connections', {
+    provider: 'Custom',
+    endpoint: `https://${marker}.example.test/llm`,
+    api_key: `${marker}-key`,
+  });
+  const modelInterfaceId = await create(app, headers, '/api/model-interfaces', {
+    title: `${marker} prompt`,
+    associated_projects: [projectId],
+  });
+  const modelVersionId = await create(app, headers, `/api/model-interfaces/${modelInterfaceId}/versions`, {
+    title: `${marker} v1`,
+    provider_model_id: 'gpt-fake',
+    prompt: `${marker} {text}`,
+    model_provider_connection: connectionId,
+  });
+  const modelRunId = await create(
+    app,
+    headers,
+    `/api/model-interfaces/${modelInterfaceId}/versions/${modelVersionId}/runs`,
+    { project: projectId, task_ids: [taskId] },
+  );
+  return { mlBackendId, predictionJobId, connectionId, modelInterfaceId, modelVersionId, modelRunId };
 }
 
 /** A photo with a detection, a tag, a detector and a share link (when the photos module is registered). */

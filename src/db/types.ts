@@ -572,6 +572,131 @@ export interface Messages {
   updated_at: Generated<Timestamp>;
 }
 
+export interface MlBackends {
+  auth_method: Generated<string>;
+  auto_update: Generated<boolean>;
+  basic_auth_pass: string | null;
+  basic_auth_user: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: Generated<string>;
+  error_message: string | null;
+  id: Generated<number>;
+  is_interactive: Generated<boolean>;
+  model_version: Generated<string>;
+  organization_id: number;
+  project_id: number;
+  setup_args: Generated<Json>;
+  state: Generated<string>;
+  timeout: Generated<number>;
+  title: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  url: string;
+}
+
+export interface MlPredictionJobs {
+  batch_size: Generated<number>;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  error_message: string | null;
+  failed_tasks: Generated<number>;
+  id: Generated<number>;
+  job_id: number | null;
+  last_task_id: Generated<number>;
+  ml_backend_id: number;
+  model_version: Generated<string>;
+  organization_id: number;
+  predicted_tasks: Generated<number>;
+  processed_tasks: Generated<number>;
+  project_id: number;
+  selection: Json;
+  total_tasks: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MlTaskErrors {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  error: string;
+  id: Generated<number>;
+  model_run_id: number | null;
+  organization_id: number;
+  prediction_job_id: number | null;
+  task_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MlTrainJobs {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  error_message: string | null;
+  id: Generated<number>;
+  job_id: number | null;
+  ml_backend_id: number;
+  organization_id: number;
+  response: Json | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ModelInterfaceProjects {
+  model_interface_id: number;
+  organization_id: number;
+  project_id: number;
+}
+
+export interface ModelInterfaces {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: Generated<string>;
+  id: Generated<number>;
+  input_fields: Generated<Json>;
+  organization_id: number;
+  output_classes: Generated<Json>;
+  project_id: number | null;
+  skill_name: Generated<string>;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ModelProviderConnections {
+  api_key: string | null;
+  api_key_hint: string | null;
+  api_version: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  deployment_name: string | null;
+  endpoint: string | null;
+  id: Generated<number>;
+  is_active: Generated<boolean>;
+  organization_id: number;
+  project_id: number | null;
+  provider: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ModelRuns {
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  error_message: string | null;
+  failed_tasks: Generated<number>;
+  id: Generated<number>;
+  job_id: number | null;
+  last_task_id: Generated<number>;
+  model_interface_id: number;
+  model_version_id: number;
+  organization_id: number;
+  project_id: number;
+  retries: Generated<number>;
+  selection: Json;
+  status: Generated<string>;
+  timeout: Generated<number>;
+  total_predictions: Generated<number>;
+  total_tasks: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface OrganizationMembers {
   created_at: Generated<Timestamp>;
   job_role: string | null;
@@ -937,6 +1062,23 @@ export interface Teams {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ThirdPartyModelVersions {
+  connection_id: number | null;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  id: Generated<number>;
+  is_default: Generated<boolean>;
+  model_interface_id: number;
+  model_metadata: Generated<Json>;
+  organization_id: number;
+  project_id: number | null;
+  prompt: string;
+  provider: string;
+  provider_model_id: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface UploadSessions {
   created_at: Generated<Timestamp>;
   data_type: string | null;
@@ -1133,6 +1275,14 @@ export interface DB {
   locations: Locations;
   mail_outbox: MailOutbox;
   messages: Messages;
+  ml_backends: MlBackends;
+  ml_prediction_jobs: MlPredictionJobs;
+  ml_task_errors: MlTaskErrors;
+  ml_train_jobs: MlTrainJobs;
+  model_interface_projects: ModelInterfaceProjects;
+  model_interfaces: ModelInterfaces;
+  model_provider_connections: ModelProviderConnections;
+  model_runs: ModelRuns;
   organization_members: OrganizationMembers;
   organizations: Organizations;
   photo_detectors: PhotoDetectors;
@@ -1165,6 +1315,7 @@ export interface DB {
   team_extensions: TeamExtensions;
   team_members: TeamMembers;
   teams: Teams;
+  third_party_model_versions: ThirdPartyModelVersions;
   upload_sessions: UploadSessions;
   user_extensions: UserExtensions;
   user_styles: UserStyles;

@@ -1,6 +1,6 @@
 // Data manager actions (`/api/dm/actions`): bulk work on the selected tasks of a project, each one
 // transaction of set-based statements over the locked selection, with counters and webhooks following.
-import { inScope } from '../../db/scope.ts';
+import { inScope, type Tx } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import { allows } from '../../platform/access/policy.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
@@ -85,16 +85,34 @@ export interface ActionRequest {
   };
 }
 
-export function createActionsService(deps: Pick<Deps, 'database' | 'webhooks'>, views: ViewsService) {
+/**
+ * Queues predictions for the selected tasks from the project's ML backends (the ML module provides it); runs
+ * inside the action's unit of work; answers the prediction job ids.
+ */
+export type PredictionRetriever = (
+  tx: Tx,
+  actor: Actor,
+  projectId: number,
+  selection: { filters?: unknown; selectedItems?: unknown },
+) => Promise<number[]>;
+
+export function createActionsService(
+  deps: Pick<Deps, 'database' | 'webhooks'>,
+  views: ViewsService,
+  retrievePredictions?: PredictionRetriever,
+) {
   const { database, webhooks } = deps;
+  const listed = actionList.map((a) => {
+    if (a.id !== 'retrieve_tasks_predictions' || !retrievePredictions) return { ...a };
+    const { disabled: _d, disabled_reason: _r, ...enabled } = a;
+    return enabled;
+  });
 
   return {
     async list(actor: Actor, projectId: number) {
       return inScope(database.db, scopeOf(actor), async (tx) => {
         const roles = await authorize(tx, actor, 'tasks.read', [projectId]);
-        return allows('dm.actions.run', roles.get(projectId) ?? null)
-          ? actionList.map((a) => ({ ...a }))
-          : [];
+        return allows('dm.actions.run', roles.get(projectId) ?? null) ? listed.map((a) => ({ ...a })) : [];
       });
     },
 
@@ -123,10 +141,10 @@ export function createActionsService(deps: Pick<Deps, 'database' | 'webhooks'>, 
           },
           'body',
         );
-        if (id === 'retrieve_tasks_predictions') {
+        if (id === 'retrieve_tasks_predictions' && !retrievePredictions) {
           throw new AppError(
             'unprocessable',
-            'retrieve_tasks_predictions is not available: Groundtruth has no ML backends yet, so there is nothing to ask for predictions',
+            'retrieve_tasks_predictions is not available: no ML backends module is running',
           );
         }
         const q = compile(req.project, prepared);
@@ -135,6 +153,17 @@ export function createActionsService(deps: Pick<Deps, 'database' | 'webhooks'>, 
         if (selected === 0) throw new AppError('not_found', 'no tasks selected');
         const organizationId = actor.organizationId!;
         const project = { id: req.project };
+
+        if (id === 'retrieve_tasks_predictions' && retrievePredictions) {
+          const jobs = await retrievePredictions(tx, actor, req.project, {
+            filters: source.filters,
+            selectedItems: req.body.selectedItems ?? view?.selected_items ?? { all: true, excluded: [] },
+          });
+          return {
+            processed_items: selected,
+            detail: `Retrieving predictions for ${selected} tasks (prediction jobs ${jobs.join(', ')})`,
+          };
+        }
 
         if (id === 'delete_tasks') {
           const ids = await deleteTasksIn(tx, req.project, 'dm_selected');

@@ -9,7 +9,7 @@ import { annotationsRoutes } from './annotations.routes.ts';
 import { createAnnotationsService } from './annotations.service.ts';
 import { commentsRoutes } from './comments.routes.ts';
 import { createCommentsService } from './comments.service.ts';
-import { createActionsService } from './dm.actions.ts';
+import { createActionsService, type PredictionRetriever } from './dm.actions.ts';
 import { buildIndex, INDEX_TASK } from './dm.indexes.ts';
 import { dmRoutes } from './dm.routes.ts';
 import { createDmService } from './dm.service.ts';
@@ -34,9 +34,27 @@ import { createTasksService } from './tasks.service.ts';
 import { vocabularyRoutes } from './vocabulary.routes.ts';
 import { createVocabularyService } from './vocabulary.service.ts';
 
+export type { PredictionRetriever } from './dm.actions.ts';
+export {
+  checkSelection,
+  countSelection,
+  llmTarget,
+  mlProjectInfo,
+  type PredictionConfig,
+  type PredictionItem,
+  predictionConfig,
+  selectionPage,
+  type TaskSelection,
+  writePredictions,
+} from './ml-port.ts';
 export { annotationProjectExtension } from './settings.service.ts';
 
-export async function annotationModule(app: App, deps: Deps): Promise<void> {
+export interface AnnotationPorts {
+  /** The data manager's retrieve_tasks_predictions (from the ML module). */
+  retrievePredictions?: PredictionRetriever;
+}
+
+export async function annotationModule(app: App, deps: Deps, ports: AnnotationPorts = {}): Promise<void> {
   const views = createViewsService(deps);
   const dm = createDmService(deps, views);
   deps.jobs.defineTask<IndexNeed>({
@@ -49,7 +67,7 @@ export async function annotationModule(app: App, deps: Deps): Promise<void> {
     },
   });
   tasksRoutes(app, createTasksService(deps), dm);
-  dmRoutes(app, views, dm, createActionsService(deps, views));
+  dmRoutes(app, views, dm, createActionsService(deps, views, ports.retrievePredictions));
   annotationsRoutes(app, createAnnotationsService(deps));
   settingsRoutes(app, createSettingsService(deps));
   draftsRoutes(app, createDraftsService(deps));

@@ -8,6 +8,7 @@ import type { Deps } from './deps.ts';
 import { usersRoutes } from './users.routes.ts';
 import { createUsersService } from './users.service.ts';
 
+export { createApiKeyService } from './api-keys.service.ts';
 export type { AcceptInvitation } from './auth.service.ts';
 export { consumeSingleUseToken, createSingleUseToken } from './tokens.repo.ts';
 export { findUserById, toUser } from './users.repo.ts';

@@ -70,6 +70,16 @@ export const policy = {
     roles: ['owner', 'admin'],
     summary: 'create, change and delete task flags and project tags',
   },
+  'models.read': {
+    on: 'organization',
+    roles: everyOrgRole,
+    summary: 'see model interfaces and their versions',
+  },
+  'models.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: 'manage model provider connections (API keys), model interfaces and versions',
+  },
   'team.create': { on: 'organization', roles: everyOrgRole, creates: true, summary: 'create a team' },
   'workspace.create': {
     on: 'organization',
@@ -162,6 +172,21 @@ export const policy = {
     on: 'project',
     roles: ['owner', 'manager'],
     summary: 'run data manager actions (delete tasks, annotations or predictions, remove duplicates)',
+  },
+  'ml.read': {
+    on: 'project',
+    roles: everyProjectRole,
+    summary: "see the project's ML backends, their jobs and model runs",
+  },
+  'ml.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: 'connect, change and remove ML backends; train, retrieve predictions, start model runs',
+  },
+  'ml.interactive': {
+    on: 'project',
+    roles: ['owner', 'manager', 'annotator', 'reviewer'],
+    summary: 'ask an interactive ML backend to pre-annotate one task',
   },
   'project.webhooks.manage': {
     on: 'project',

@@ -47,7 +47,11 @@ export interface WebhookDispatcher {
   emit(tx: Tx, event: WebhookEvent): Promise<number>;
   /** Queues a WEBHOOK_PING to one subscription; returns the delivery id. */
   ping(tx: Tx, organizationId: number, webhookId: number): Promise<number>;
+  /** Also hands every event to `listener`, in the same unit of work (e.g. ML backends' /webhook). */
+  listen(listener: EventListener): void;
 }
+
+export type EventListener = (tx: Tx, event: WebhookEvent) => Promise<void>;
 
 export function createWebhookDispatcher(deps: {
   config: Config;
@@ -153,8 +157,15 @@ export function createWebhookDispatcher(deps: {
     handler: ({ payload, organizationId, final }) => attempt(payload, organizationId, final),
   });
 
+  const listeners: EventListener[] = [];
+
   return {
+    listen(listener) {
+      listeners.push(listener);
+    },
+
     async emit(tx, event) {
+      for (const listener of listeners) await listener(tx, event);
       const full = JSON.stringify({ action: event.action, ...event.payload });
       const bare = JSON.stringify({ action: event.action });
       const { rows } = await sql<{ id: number }>`
