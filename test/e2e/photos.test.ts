@@ -170,13 +170,11 @@ describe(`photos screens end to end [${kind}]`, { skip: missing ? `skipped: ${mi
 
     // A file that is not a photo: its row shows the API's refusal, the others stay.
     await page.goto(`/projects/${projectId}/photos`);
-    await page
-      .getByLabel('Choose photos')
-      .setInputFiles({
-        name: 'notes.jpg',
-        mimeType: 'image/jpeg',
-        buffer: Buffer.from('not a photo at all\n'),
-      });
+    await page.getByLabel('Choose photos').setInputFiles({
+      name: 'notes.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('not a photo at all\n'),
+    });
     await page
       .locator('.ph-progress li', { hasText: 'notes.jpg' })
       .getByText(/not a supported photo type/)
