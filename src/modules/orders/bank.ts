@@ -10,6 +10,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { PageQuery, type PageRequest, Timestamp } from '../../platform/http/common.schemas.ts';
 import { auditTrail, organizationWork } from '../../platform/unit-of-work.ts';
+import { isMember } from './finance.service.ts';
 
 const Opt = (schema: ReturnType<typeof Type.String>) => Type.Optional(Type.Union([schema, Type.Null()]));
 
@@ -90,6 +91,15 @@ export function createBankService({ database, secrets }: Pick<Deps, 'database' |
     if (!row) throw new AppError('not_found', `no bank details for user ${userId} here`);
     return row;
   }
+  /** People outside the organization do not exist here (404 before any 403). */
+  async function member(
+    tx: Parameters<Parameters<typeof run>[1]>[0],
+    organizationId: number,
+    userId: number,
+  ) {
+    if (!(await isMember(tx, organizationId, userId)))
+      throw new AppError('not_found', `user ${userId} is not a member of this organization`);
+  }
   const maskedView = (r: { user_id: number; masked: unknown; updated_at: Date }) => ({
     user: r.user_id,
     masked: true,
@@ -142,8 +152,9 @@ export function createBankService({ database, secrets }: Pick<Deps, 'database' |
 
     /** Masked: one's own (bank_details.own) or anyone's (bank_details.read). */
     masked: (actor: Actor, userId: number) =>
-      run(actor, async (tx) => {
+      run(actor, async (tx, organizationId) => {
         const own = userId === actor.userId;
+        if (!own) await member(tx, organizationId, userId);
         await authorize(tx, actor, own ? 'bank_details.own' : 'bank_details.read', []);
         const row = await find(tx, userId);
         if (!own) await record(tx, actor, 'bank_details.read', userId);

@@ -31,7 +31,7 @@ forEachDatabase('workspace billing', (ctx) => {
     const idle = await post('/api/workspaces', { title: 'Idle' });
     const project = await post('/api/projects', { title: 'Billed', workspace_id: busy.id });
     const loose = await post('/api/projects', { title: 'No workspace' });
-    const tasks = [];
+    const tasks: { id: number }[] = [];
     for (let i = 0; i < 4; i++) tasks.push(await post('/api/tasks', { project: project.id, data: { n: i } }));
     await post('/api/tasks', { project: loose.id, data: { n: 9 } });
     await post(`/api/tasks/${tasks[0].id}/annotations`, { result: [] });

@@ -195,7 +195,7 @@ forEachDatabase('orders finance', (ctx) => {
     });
     assert.equal(put.statusCode, 200, put.body);
     assert.deepEqual(
-      { ...put.json(), updated_at: undefined },
+      { ...(put.json() as object), updated_at: undefined },
       {
         user: shop.client.id,
         masked: true,

@@ -93,7 +93,7 @@ forEachDatabase('ops requests and client API configuration', (ctx) => {
       payload: { status: 'paused' },
     });
     assert.deepEqual(
-      { ...changed.json(), updated_at: undefined },
+      { ...(changed.json() as object), updated_at: undefined },
       {
         project: id,
         review_period: 14,
