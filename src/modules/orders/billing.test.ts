@@ -34,15 +34,15 @@ forEachDatabase('workspace billing', (ctx) => {
     const tasks: { id: number }[] = [];
     for (let i = 0; i < 4; i++) tasks.push(await post('/api/tasks', { project: project.id, data: { n: i } }));
     await post('/api/tasks', { project: loose.id, data: { n: 9 } });
-    await post(`/api/tasks/${tasks[0].id}/annotations`, { result: [] });
-    await post(`/api/tasks/${tasks[1].id}/annotations`, { result: [] });
-    await post(`/api/tasks/${tasks[2].id}/annotations`, { result: [], was_cancelled: true });
+    await post(`/api/tasks/${tasks[0]!.id}/annotations`, { result: [] });
+    await post(`/api/tasks/${tasks[1]!.id}/annotations`, { result: [] });
+    await post(`/api/tasks/${tasks[2]!.id}/annotations`, { result: [], was_cancelled: true });
     // One task belongs to last month.
     await inScope(ctx.database.db, { organizationId: shop.orgId, userId: shop.staff.id }, (tx) =>
       tx
         .updateTable('tasks')
         .set({ created_at: new Date(Date.now() - 62 * 86400e3) })
-        .where('id', '=', tasks[3].id)
+        .where('id', '=', tasks[3]!.id)
         .execute(),
     );
     await post('/api/payment-rates', { unit: 'task', amount: '0.10', currency: 'USD' });
