@@ -163,13 +163,10 @@ export function createBankService({ database, secrets }: Pick<Deps, 'database' |
 
     /** In full: one's own, or anyone's for finance staff; audited either way. */
     full: (actor: Actor, userId: number) =>
-      run(actor, async (tx) => {
-        await authorize(
-          tx,
-          actor,
-          userId === actor.userId ? 'bank_details.own' : 'bank_details.read_full',
-          [],
-        );
+      run(actor, async (tx, organizationId) => {
+        const own = userId === actor.userId;
+        if (!own) await member(tx, organizationId, userId);
+        await authorize(tx, actor, own ? 'bank_details.own' : 'bank_details.read_full', []);
         const row = await find(tx, userId);
         await record(tx, actor, 'bank_details.read_full', userId, { own: userId === actor.userId });
         return fullView(row);
