@@ -42,8 +42,13 @@ export function createContractsService({ database }: Pick<Deps, 'database'>, ord
             'conflict',
             `a contract can be attached only to an approved or in-progress order (this one is ${row.status})`,
           );
-        if (!(await liveFile(tx, input.file_id)))
-          throw new AppError('not_found', `file ${input.file_id} not found`);
+        const file = await liveFile(tx, input.file_id);
+        if (file === 'missing') throw new AppError('not_found', `file ${input.file_id} not found`);
+        // A project's files go when the project is deleted; a contract must outlive that.
+        if (file === 'inProject')
+          throw new AppError('validation_failed', 'upload the contract outside a project (POST /api/files)', [
+            { in: 'body', field: 'file_id', message: 'the file belongs to a project' },
+          ]);
         const c = await tx
           .insertInto('order_contracts')
           .values({

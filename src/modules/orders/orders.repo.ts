@@ -129,12 +129,13 @@ export async function contractsPage(tx: Tx, orderId: number, page: PageRequest) 
   return { count: Number(count), rows };
 }
 
-export async function liveFile(tx: Tx, fileId: number): Promise<boolean> {
+/** A live file of the organization; `inProject` when it belongs to a project (deleting the project removes it). */
+export async function liveFile(tx: Tx, fileId: number): Promise<'ok' | 'missing' | 'inProject'> {
   const row = await tx
     .selectFrom('files')
-    .select('id')
+    .select(['id', 'project_id'])
     .where('id', '=', fileId)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  return row !== undefined;
+  return !row ? 'missing' : row.project_id !== null ? 'inProject' : 'ok';
 }

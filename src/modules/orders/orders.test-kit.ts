@@ -67,8 +67,16 @@ export async function setStatus(database: Database, shop: Shop, orderId: number,
   );
 }
 
-export async function uploadFile(app: App, headers: Record<string, string>, name = 'contract.pdf') {
-  const body = await multipart([{ name, bytes: `%PDF-1.4 ${name}`, type: 'application/pdf' }]);
+export async function uploadFile(
+  app: App,
+  headers: Record<string, string>,
+  name = 'contract.pdf',
+  projectId?: number,
+) {
+  const body = await multipart(
+    [{ name, bytes: `%PDF-1.4 ${name}`, type: 'application/pdf' }],
+    projectId ? { project_id: String(projectId) } : {},
+  );
   const res = await app.inject({
     method: 'POST',
     url: '/api/files',

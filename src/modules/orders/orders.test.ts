@@ -77,7 +77,17 @@ forEachDatabase('orders', (ctx) => {
     assert.equal(s.approval_notes, 'looks good');
     assert.equal(s.responded_by, shop.staff.id);
 
-    // Contract: attached by staff, signed by the client only; then work starts and completes.
+    // Contract: attached by staff, signed by the client only; then work starts and completes. A project's file
+    // would vanish with the project, so it is refused.
+    const projectFile = await uploadFile(app, shop.asStaff, 'in-project.pdf', projectId);
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/orders/${order.id}/contracts`,
+      headers: shop.asStaff,
+      payload: { file_id: projectFile },
+    });
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.match(refused.json().error.message, /outside a project/);
     const file = await uploadFile(app, shop.asStaff);
     const byClientAttach = await app.inject({
       method: 'POST',
