@@ -11,6 +11,7 @@ import { geodataModule } from './modules/geodata/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { mlModule } from './modules/ml/index.ts';
+import { ordersModule } from './modules/orders/index.ts';
 import { photosModule } from './modules/photos/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
 import { roomsModule } from './modules/rooms/index.ts';
@@ -129,6 +130,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   await photosModule(app, deps);
   await roomsModule(app, deps);
   geodataModule(app, deps);
+  ordersModule(app, deps);
   await registerWebUi(app);
   return app;
 }

@@ -4,6 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../src/db/database.ts';
 import { enterOrganization, inScope, type Tx } from '../src/db/scope.ts';
+import { fillOrderTables } from './factories.orders.ts';
 
 let counter = 0;
 export function unique(prefix: string): string {
@@ -251,6 +252,7 @@ export async function createFullTenant(database: Database) {
     await fillPhotoTables(tx, o, project.id, userId, file.id);
     await fillRoomTables(tx, o, userId, file.id);
     await fillGeodataTables(tx, o, project.id, team.id, userId, file.id);
+    await fillOrderTables(tx, o, { projectId: project.id, userId, fileId: file.id, workspaceId: ws.id });
     return { teamId: team.id, workspaceId: ws.id, webhookId: hook.id, fileId: file.id };
   });
   return { org, member, project, ...ids };

@@ -92,6 +92,13 @@ export const idRules: IdRule[] = [
   // Public by token (the isolation suite skips public routes; the fuzz suite needs their parameters).
   { match: /^\/api\/public\/data-products\/\{token\}$/, values: (w) => ({ token: w.publicToken }) },
   { match: /^\/sl\/\{code\}$/, values: (w) => ({ code: w.shortCode }) },
+  // Orders module.
+  { match: /^\/api\/orders\/\{id\}/, values: (w) => ({ id: w.orderId, contract_id: w.contractId }) },
+  { match: /^\/api\/payment-rates\/\{id\}$/, values: (w) => ({ id: w.paymentRateId }) },
+  { match: /^\/api\/payments\/\{id\}$/, values: (w) => ({ id: w.paymentId }) },
+  { match: /^\/api\/ops-requests\/\{id\}/, values: (w) => ({ id: w.opsRequestId }) },
+  { match: /^\/api\/finance-staff\/\{user_id\}$/, values: (w) => ({ user_id: w.member.id }) },
+  { match: /^\/api\/bank-details\/\{user_id\}/, values: (w) => ({ user_id: w.member.id }) },
   // Global user administration: B is not an administrator.
   { match: /^\/api\/admin\/users\/\{id\}\//, values: (w) => ({ id: w.owner.id }), status: 403 },
 ];

@@ -249,6 +249,47 @@ const requests: Requests = {
     payload: { name: 'Panel', layout: { x: 0, y: 0, w: 4, h: 3 } },
   }),
   'room.delete': (p) => ({ method: 'DELETE', url: `/api/rooms/${p.resource}` }),
+  'orders.place': () => ({
+    method: 'POST',
+    url: '/api/orders',
+    payload: { project_name: 'Probe', project_type: 'labeling', complexity: 'low', currency: 'USD' },
+  }),
+  'orders.manage': () => ({ method: 'GET', url: '/api/ops-requests' }),
+  'billing.rates.manage': () => ({
+    method: 'POST',
+    url: '/api/payment-rates',
+    payload: { unit: 'task', amount: '0.10', currency: 'USD' },
+  }),
+  'billing.manage': () => ({ method: 'GET', url: '/api/billing/workspaces' }),
+  'payments.manage': (p) => ({
+    method: 'POST',
+    url: '/api/payments',
+    payload: {
+      direction: 'payout',
+      user_id: p.spare,
+      total_amount: '5.00',
+      currency: 'USD',
+      payment_method: 'cash',
+    },
+  }),
+  'bank_details.own': () => ({
+    method: 'PUT',
+    url: '/api/bank-details/me',
+    payload: { account_holder_name: 'Probe', upi_id: 'probe@okbank' },
+  }),
+  'bank_details.read': () => ({ method: 'GET', url: '/api/bank-details' }),
+  'bank_details.read_full': (p) => ({ method: 'GET', url: `/api/bank-details/${p.spare}/full` }),
+  'organization.finance.manage': (p) => ({ method: 'PUT', url: `/api/finance-staff/${p.spare}` }),
+  'project.ops.request': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/ops-requests`,
+    payload: { request_type: 'review_support' },
+  }),
+  'project.client_api.manage': (p) => ({
+    method: 'PUT',
+    url: `/api/projects/${p.resource}/client-api-config`,
+    payload: { review_period: 3 },
+  }),
 };
 
 /** Destructive actions go last. */

@@ -8,8 +8,9 @@ import { multipart } from '../src/modules/files/files.test-kit.ts';
 import { jpeg, photoForm } from '../src/modules/photos/photos.test-kit.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { apiKeyFor, inOrg, type Person, signUp } from './http-factories.ts';
+import { type OrdersWorld, ordersWorld } from './tenant-world.orders.ts';
 
-export interface World {
+export interface World extends OrdersWorld {
   marker: string;
   owner: Person;
   member: Person;
@@ -222,7 +223,14 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const photos = await photoWorld(app, headers, projectId, marker);
   const ml = await mlWorld(app, headers, projectId, taskId, marker);
   const geo = await buildGeodata(app, headers, marker, projectId, owner.id, file.json().id);
+  const orders = await ordersWorld(app, headers, inOrg(member, owner.orgId), {
+    marker,
+    projectId,
+    fileId: file.json().id,
+    memberId: member.id,
+  });
   return {
+    ...orders,
     ...photos,
     ...geo,
     ...ml,

@@ -26,6 +26,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface AnnotationDrafts {
@@ -160,6 +162,13 @@ export interface Campaigns {
   template: Generated<Json>;
   title: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface Currencies {
+  code: string;
+  is_active: Generated<boolean>;
+  minor_units: Generated<number>;
+  name: string;
 }
 
 export interface DashboardPanels {
@@ -330,6 +339,13 @@ export interface Files {
   storage_key: string;
   updated_at: Generated<Timestamp>;
   uploaded_by: number | null;
+}
+
+export interface FinanceStaff {
+  created_at: Generated<Timestamp>;
+  granted_by: number | null;
+  organization_id: number;
+  user_id: number;
 }
 
 export interface Flags {
@@ -697,6 +713,81 @@ export interface ModelRuns {
   updated_at: Generated<Timestamp>;
 }
 
+export interface OpsManagerRequests {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  is_processed: Generated<boolean>;
+  notes: Generated<string>;
+  organization_id: number;
+  processed_at: Timestamp | null;
+  processed_by: number | null;
+  project_id: number;
+  request_type: string;
+  requested_at: Generated<Timestamp>;
+  requested_by: number | null;
+  response: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OrderContracts {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  file_id: number;
+  id: Generated<number>;
+  order_id: number;
+  organization_id: number;
+  signed_at: Timestamp | null;
+  signed_by: number | null;
+  terms_and_conditions: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Orders {
+  additional_notes: Generated<string>;
+  annotation_type: string | null;
+  approved_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  complexity: string;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  currency_code: string;
+  data_collection_required: Generated<boolean>;
+  data_format: string | null;
+  data_type: string | null;
+  estimated_data_volume: number | null;
+  id: Generated<number>;
+  organization_id: number;
+  project_id: number | null;
+  project_name: string;
+  project_type: string;
+  quality_metrics: string | null;
+  rejected_at: Timestamp | null;
+  status: Generated<string>;
+  submitted_at: Timestamp | null;
+  timeline: Generated<string>;
+  total_annotations: number | null;
+  total_cost: Generated<Numeric>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OrderSubmissions {
+  admin_response: string | null;
+  approval_notes: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  order_id: number;
+  organization_id: number;
+  rejection_reason: string | null;
+  responded_at: Timestamp | null;
+  responded_by: number | null;
+  submission_notes: Generated<string>;
+  submission_status: Generated<string>;
+  submitted_at: Generated<Timestamp>;
+  submitted_by: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface OrganizationMembers {
   created_at: Generated<Timestamp>;
   job_role: string | null;
@@ -716,6 +807,34 @@ export interface Organizations {
   name: string;
   slug: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface PaymentRates {
+  amount: Numeric;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  currency_code: string;
+  description: Generated<string>;
+  id: Generated<number>;
+  organization_id: number;
+  unit: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Payments {
+  created_at: Generated<Timestamp>;
+  currency_code: string;
+  direction: string;
+  id: Generated<number>;
+  order_id: number | null;
+  organization_id: number;
+  payment_method: string;
+  recorded_by: number | null;
+  status: Generated<string>;
+  total_amount: Numeric;
+  transaction_id: string | null;
+  updated_at: Generated<Timestamp>;
+  user_id: number | null;
 }
 
 export interface PhotoDetectors {
@@ -806,6 +925,17 @@ export interface Predictions {
   score: number | null;
   task_id: number;
   updated_at: Generated<Timestamp>;
+}
+
+export interface ProjectClientApiConfigs {
+  created_at: Generated<Timestamp>;
+  organization_id: number;
+  project_id: number;
+  public_data_link: string | null;
+  review_period: Generated<number>;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  updated_by: number | null;
 }
 
 export interface ProjectLikes {
@@ -1094,6 +1224,16 @@ export interface UploadSessions {
   user_id: number | null;
 }
 
+export interface UserBankDetails {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  masked: Json;
+  organization_id: number;
+  sealed: string;
+  updated_at: Generated<Timestamp>;
+  user_id: number;
+}
+
 export interface UserExtensions {
   created_at: Generated<Timestamp>;
   extension_id: number;
@@ -1215,6 +1355,19 @@ export interface Webhooks {
   url: string;
 }
 
+export interface WorkspaceBilling {
+  annotations_count: Generated<number>;
+  computed_at: Generated<Timestamp>;
+  cost: Generated<Numeric>;
+  created_at: Generated<Timestamp>;
+  currency_code: string | null;
+  month: Timestamp;
+  organization_id: number;
+  tasks_count: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: number;
+}
+
 export interface WorkspaceMembers {
   created_at: Generated<Timestamp>;
   organization_id: number;
@@ -1246,6 +1399,7 @@ export interface DB {
   blob_refs: BlobRefs;
   breedbase_connections: BreedbaseConnections;
   campaigns: Campaigns;
+  currencies: Currencies;
   dashboard_panels: DashboardPanels;
   data_product_metadata: DataProductMetadata;
   data_products: DataProducts;
@@ -1258,6 +1412,7 @@ export interface DB {
   extensions: Extensions;
   file_permissions: FilePermissions;
   files: Files;
+  finance_staff: FinanceStaff;
   flags: Flags;
   flights: Flights;
   geodata_projects: GeodataProjects;
@@ -1283,14 +1438,21 @@ export interface DB {
   model_interfaces: ModelInterfaces;
   model_provider_connections: ModelProviderConnections;
   model_runs: ModelRuns;
+  ops_manager_requests: OpsManagerRequests;
+  order_contracts: OrderContracts;
+  order_submissions: OrderSubmissions;
+  orders: Orders;
   organization_members: OrganizationMembers;
   organizations: Organizations;
+  payment_rates: PaymentRates;
+  payments: Payments;
   photo_detectors: PhotoDetectors;
   photo_share_links: PhotoShareLinks;
   photo_tag_catalog: PhotoTagCatalog;
   photo_tags: PhotoTags;
   photos: Photos;
   predictions: Predictions;
+  project_client_api_configs: ProjectClientApiConfigs;
   project_likes: ProjectLikes;
   project_members: ProjectMembers;
   project_modules: ProjectModules;
@@ -1317,6 +1479,7 @@ export interface DB {
   teams: Teams;
   third_party_model_versions: ThirdPartyModelVersions;
   upload_sessions: UploadSessions;
+  user_bank_details: UserBankDetails;
   user_extensions: UserExtensions;
   user_styles: UserStyles;
   users: Users;
@@ -1325,6 +1488,7 @@ export interface DB {
   vector_layers: VectorLayers;
   webhook_deliveries: WebhookDeliveries;
   webhooks: Webhooks;
+  workspace_billing: WorkspaceBilling;
   workspace_members: WorkspaceMembers;
   workspaces: Workspaces;
 }

@@ -15,6 +15,7 @@ import * as m0014 from './0014_change_notices.ts';
 import * as m0015 from './0015_rooms.ts';
 import * as m0016 from './0016_geodata.ts';
 import * as m0017 from './0017_ml.ts';
+import * as m0020 from './0020_orders.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0015_rooms': m0015,
   '0016_geodata': m0016,
   '0017_ml': m0017,
+  '0020_orders': m0020,
 };

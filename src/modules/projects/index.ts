@@ -12,6 +12,7 @@ export { readableProjects } from './projects.access.ts';
 export type { ProjectExtension } from './projects.extensions.ts';
 export { type ModuleName, moduleNames, Project, projectProperties } from './projects.schemas.ts';
 export type { ProjectOut } from './projects.service.ts';
+export { type ProvisionInput, provisionProject } from './provision.ts';
 
 export function projectsModule(app: App, deps: Deps, extensions: readonly ProjectExtension[] = []): void {
   projectsRoutes(app, createProjectsService(deps, extensions), extensions);

@@ -96,7 +96,7 @@ const cleanDescription = (v: string | null | undefined) =>
  * separators: "Élan" would become "e-lan"), and a title without letters or digits becomes "project" (slugify
  * falls back to "org").
  */
-function baseSlug(title: string): string {
+export function baseSlug(title: string): string {
   const plain = title.normalize('NFKD').replace(/\p{M}/gu, '');
   return /[a-z0-9]/i.test(plain) ? slugify(plain) : 'project';
 }

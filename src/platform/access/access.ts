@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import {
   type Action,
   allows,
+  financeAllows,
   jobRoleAllows,
   orgAdminImplies,
   policy,
@@ -46,6 +47,18 @@ export async function jobRole(tx: Tx, actor: Actor): Promise<string | null> {
     .where('user_id', '=', actor.userId)
     .executeTakeFirst();
   return row?.job_role ?? null;
+}
+
+/** Whether the actor holds the finance duty in its organization (finance_staff, migration 0020). */
+export async function isFinanceStaff(tx: Tx, actor: Actor): Promise<boolean> {
+  if (actor.organizationId === null) return false;
+  const row = await tx
+    .selectFrom('finance_staff')
+    .select('user_id')
+    .where('organization_id', '=', actor.organizationId)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Whether the project role, or else the job role (read once, lazily), allows the action. */
@@ -134,8 +147,11 @@ export async function authorize(
   if (rule.on === 'organization') {
     const role = await organizationRole(tx, actor);
     if (role === null) throw new AppError('not_found', 'organization not found');
-    if (!allows(action, role))
-      throw new AppError('forbidden', `your organization role (${role}) does not allow ${action}`);
+    if (!allows(action, role) && !(financeAllows(action) && (await isFinanceStaff(tx, actor))))
+      throw new AppError(
+        'forbidden',
+        `your organization role (${role}) does not allow ${action}${financeAllows(action) ? ' (finance staff may)' : ''}`,
+      );
     return new Map(ids.map((id) => [id, role]));
   }
   const unique = [...new Set(ids)];
@@ -163,7 +179,10 @@ export async function permitted(
 ): Promise<Set<number>> {
   const rule = policy[action];
   if (rule.on === 'organization') {
-    return allows(action, await organizationRole(tx, actor)) ? new Set(ids) : new Set();
+    const role = await organizationRole(tx, actor);
+    const may =
+      allows(action, role) || (role !== null && financeAllows(action) && (await isFinanceStaff(tx, actor)));
+    return may ? new Set(ids) : new Set();
   }
   const roles = await effectiveRoles(tx, actor, rule.on, ids);
   const may = jobRoleCheck(tx, actor, action);

@@ -60,5 +60,16 @@ export function renderPermissions(): string {
     const marks = jobRoles.map((r) => (allowed.includes(r) ? 'yes' : '-'));
     lines.push(`| \`${action}\` | ${marks.join(' | ')} | ${rule.summary} |`);
   }
+  lines.push('', '## Finance duty', '');
+  lines.push(
+    'An organization owner gives members the finance duty (`PUT /api/finance-staff/{user_id}`). Finance staff may do',
+    'these organization actions whatever their organization role; `bank_details.read_full` is theirs alone.',
+    '',
+    '| action | what it allows |',
+    '|---|---|',
+  );
+  for (const [action, rule] of Object.entries(policy) as [Action, (typeof policy)[Action]][]) {
+    if ('finance' in rule && rule.finance) lines.push(`| \`${action}\` | ${rule.summary} |`);
+  }
   return `${lines.join('\n')}\n`;
 }
