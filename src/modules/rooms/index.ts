@@ -17,7 +17,12 @@ export { QUESTIONS } from './engine/analyst.ts';
 export type { MessagesService } from './messages.service.ts';
 
 export async function roomsModule(app: App, deps: Deps) {
-  const engine = createAnalysisEngine();
+  const { LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT_MS } = deps.config;
+  const engine = createAnalysisEngine(
+    LLM_BASE_URL && LLM_MODEL
+      ? { baseUrl: LLM_BASE_URL, apiKey: LLM_API_KEY ?? null, model: LLM_MODEL, timeoutMs: LLM_TIMEOUT_MS }
+      : null,
+  );
   const hub = createLiveHub(deps.database, app.log);
   const licenses = createLicenses(deps);
   const rooms = createRoomsService(deps, licenses);
