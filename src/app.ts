@@ -112,10 +112,11 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   projectsModule(app, deps, [annotationProjectExtension()]);
   jobsModule(app, deps);
   webhooksModule(app, deps);
-  await filesModule(app, deps);
+  const files = await filesModule(app, deps);
   await annotationModule(app, deps);
   await photosModule(app, deps);
-  await roomsModule(app, deps);
+  const rooms = await roomsModule(app, deps);
+  files.useStorageQuota(rooms.storageQuota);
   geodataModule(app, deps);
   await registerWebUi(app);
   return app;

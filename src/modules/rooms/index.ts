@@ -3,12 +3,14 @@
 import websocket from '@fastify/websocket';
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import type { StorageQuota } from '../files/index.ts';
 import { createAnalysisEngine } from './engine/engine.ts';
 import { licensesRoutes } from './licenses.routes.ts';
 import { createLicenses } from './licenses.ts';
 import { createLiveHub } from './live.ts';
 import { createMessagesService } from './messages.service.ts';
 import { createPanelsService } from './panels.service.ts';
+import { createRoomData } from './room-data.ts';
 import { roomsRoutes } from './rooms.routes.ts';
 import { createRoomsService } from './rooms.service.ts';
 import { wsRoutes } from './ws.routes.ts';
@@ -26,7 +28,8 @@ export async function roomsModule(app: App, deps: Deps) {
   const hub = createLiveHub(deps.database, app.log);
   const licenses = createLicenses(deps);
   const rooms = createRoomsService(deps, licenses);
-  const messages = createMessagesService(deps, engine, hub, licenses, app.log);
+  const roomData = createRoomData(deps);
+  const messages = createMessagesService(deps, engine, hub, licenses, roomData, app.log);
   roomsRoutes(app, rooms, createPanelsService(deps), messages);
   licensesRoutes(app, licenses);
   await app.register(async (scope: App) => {
@@ -39,5 +42,8 @@ export async function roomsModule(app: App, deps: Deps) {
     await messages.idle();
     await engine.close();
   });
-  return { messages };
+  // Uploads (the files module) count against the plan's storage limit.
+  const storageQuota: StorageQuota = (tx, organizationId, bytes) =>
+    licenses.assertStorageAllowed(tx, organizationId, bytes);
+  return { messages, storageQuota };
 }

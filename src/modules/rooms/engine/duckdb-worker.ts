@@ -131,10 +131,13 @@ async function ask(req: AskRequest): Promise<Answer> {
   let timer = setTimeout(() => conn.interrupt(), limits.timeoutMs);
   let sqlText: string | null = null;
   try {
-    const skipped = req.files.filter((f) => !readers[f.format]).map((f) => f.fileName);
-    const note = skipped.length
-      ? ` (${skipped.join(', ')}: not a table format I read; CSV, TSV, Parquet and JSON are, Excel is not)`
-      : '';
+    const skipped = req.files
+      .filter((f) => !readers[f.format])
+      .map(
+        (f) =>
+          `${f.fileName}: ${f.note ?? 'not a table format I read (CSV, TSV, Parquet, JSON, Excel, shapefiles are)'}`,
+      );
+    const note = skipped.length ? ` (${skipped.join('; ')})` : '';
     let tables: TableInfo[];
     try {
       tables = await setUp(conn, req);

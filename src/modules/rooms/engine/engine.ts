@@ -21,6 +21,7 @@ export function formatOf(fileName: string): FileFormat {
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (ext === '.json' || ext === '.jsonl' || ext === '.ndjson') return 'json';
+  // .xlsx and .shp are converted to csv and json by room-data.ts before they reach the engine
   return 'other';
 }
 

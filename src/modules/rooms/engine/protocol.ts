@@ -11,6 +11,8 @@ export interface EngineFile {
   /** Local path of the bytes (the blob itself, or a temporary copy). Never shown to people. */
   path: string;
   format: FileFormat;
+  /** Why the file is not a table (a volume, a conversion that failed): said in the answer. */
+  note?: string;
 }
 
 export interface QueryLimits {
