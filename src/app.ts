@@ -30,6 +30,7 @@ import { registerOpenApi } from './platform/http/openapi.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
 import { registerWebUi } from './platform/http/web.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
+import { createListener } from './platform/listener.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
 import { loadSecrets, type Secrets } from './platform/secrets.ts';
@@ -83,8 +84,13 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
 
   // Cached reads follow the database's change notices; other processes' changes arrive on the feed.
   const generations = generationsFor(database.changes);
-  const feed = startChangeFeed(database, generations, app.log);
-  app.addHook('onClose', () => feed.stop());
+  // One LISTEN connection for the process: the change feed and the rooms' live messages share it.
+  const listener = createListener(database, app.log);
+  const feed = startChangeFeed(database, listener, generations);
+  app.addHook('onClose', async () => {
+    await feed.stop();
+    await listener.stop();
+  });
   await feed.ready;
   const authenticate = createAuthenticator({ config, database, secrets, generations });
   await registerAuth(app, authenticate);
@@ -103,6 +109,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
     jobs,
     webhooks,
     authenticate,
+    listener,
     blobs: createBlobStore(config),
   };
 

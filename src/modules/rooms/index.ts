@@ -9,6 +9,7 @@ import { licensesRoutes } from './licenses.routes.ts';
 import { createLicenses } from './licenses.ts';
 import { createLiveHub } from './live.ts';
 import { createMessagesService } from './messages.service.ts';
+import { createPanelResults } from './panel-results.ts';
 import { createPanelsService } from './panels.service.ts';
 import { createRoomData } from './room-data.ts';
 import { roomsRoutes } from './rooms.routes.ts';
@@ -25,20 +26,25 @@ export async function roomsModule(app: App, deps: Deps) {
       ? { baseUrl: LLM_BASE_URL, apiKey: LLM_API_KEY ?? null, model: LLM_MODEL, timeoutMs: LLM_TIMEOUT_MS }
       : null,
   );
-  const hub = createLiveHub(deps.database, app.log);
+  const hub = createLiveHub(deps.database, deps.listener, app.log);
   const licenses = createLicenses(deps);
-  const rooms = createRoomsService(deps, licenses);
+  const rooms = createRoomsService(deps, licenses, (org, room, user) => hub.revoke(org, room, user));
   const roomData = createRoomData(deps);
   const messages = createMessagesService(deps, engine, hub, licenses, roomData, app.log);
-  roomsRoutes(app, rooms, createPanelsService(deps), messages);
+  roomsRoutes(
+    app,
+    rooms,
+    createPanelsService(deps, createPanelResults(engine, roomData), roomData, licenses),
+    messages,
+  );
   licensesRoutes(app, licenses);
   await app.register(async (scope: App) => {
     await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
     wsRoutes(scope, hub, messages, deps.authenticate);
   });
-  app.addHook('onReady', () => hub.start());
+  hub.start();
   app.addHook('onClose', async () => {
-    await hub.stop();
+    hub.stop();
     await messages.idle();
     await engine.close();
   });
