@@ -43,6 +43,7 @@ export const QUESTIONS = [
   '<column> against <column> (also "vs")',
   '<number column> over time',
   'a read-only query in a ```sql block',
+  'show slices | show slice <N> along x|y|z (over a .mhd volume)',
 ];
 
 const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
@@ -142,7 +143,7 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
   if (tables.length === 0)
     return {
       kind: 'text',
-      text: 'This room has no data yet: attach a CSV, TSV, Parquet or JSON file (POST /api/rooms/{id}/files) and ask again.',
+      text: 'This room has no data yet: attach a CSV, TSV, Parquet, JSON, Excel or shapefile dataset (POST /api/rooms/{id}/files) and ask again.',
     };
   const raw = question.trim().replace(/[?!.]+$/, '');
   const { table, rest } = pickTable(raw, tables);
@@ -337,7 +338,7 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
   if (/\bslice\b/i.test(q))
     return {
       kind: 'text',
-      text: 'Volume slices (.mhd/.raw) are not rendered yet: only tables are answered.',
+      text: 'Slices are shown for a volume (a .mhd with its .raw or .zraw): this room has none.',
     };
   return help(tables, 'I did not understand the question.');
 }
