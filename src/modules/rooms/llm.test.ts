@@ -84,7 +84,7 @@ forEachDatabase('rooms-llm', (ctx) => {
       LLM_BASE_URL: `http://127.0.0.1:${port}/v1`,
       LLM_API_KEY: 'sk-test-key',
       LLM_MODEL: 'fake-sql-1',
-      LLM_TIMEOUT_MS: '700',
+      LLM_TIMEOUT_MS: '4000', // generous: the fake model shares a loaded machine
     });
   });
   after(async () => {
@@ -134,7 +134,7 @@ forEachDatabase('rooms-llm', (ctx) => {
     const { owner, roomId } = await roomWith(app);
     const slow = await answerTo(app, owner, roomId, 'slow question about sales');
     assert.equal(slow.error, 'llm_failed');
-    assert.match(slow.text, /did not answer within 0.7 s/);
+    assert.match(slow.text, /did not answer within 4 s/);
     assert.match(slow.text, /I answer these questions/, 'falls back to the built-in help');
     const garbage = await answerTo(app, owner, roomId, 'garbage please');
     assert.equal(garbage.error, 'llm_failed');
