@@ -32,6 +32,7 @@ import { registerOpenApi } from './platform/http/openapi.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
 import { registerWebUi } from './platform/http/web.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
+import { createListener } from './platform/listener.ts';
 import { loggerOptions, requestLoggerFactory } from './platform/logger.ts';
 import { createMailer } from './platform/mail/mailer.ts';
 import { loadSecrets, type Secrets } from './platform/secrets.ts';
@@ -95,8 +96,13 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
 
   // Cached reads follow the database's change notices; other processes' changes arrive on the feed.
   const generations = generationsFor(database.changes);
-  const feed = startChangeFeed(database, generations, app.log);
-  app.addHook('onClose', () => feed.stop());
+  // One LISTEN connection for the process: the change feed and the rooms' live messages share it.
+  const listener = createListener(database, app.log);
+  const feed = startChangeFeed(database, listener, generations);
+  app.addHook('onClose', async () => {
+    await feed.stop();
+    await listener.stop();
+  });
   await feed.ready;
   const authenticate = createAuthenticator({ config, database, secrets, generations });
   await registerAuth(app, authenticate);
@@ -115,6 +121,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
     jobs,
     webhooks,
     authenticate,
+    listener,
     blobs: createBlobStore(config),
   };
 
@@ -124,11 +131,12 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   projectsModule(app, deps, [annotationProjectExtension()]);
   jobsModule(app, deps);
   webhooksModule(app, deps);
-  await filesModule(app, deps);
+  const files = await filesModule(app, deps);
   const ml = mlModule(app, deps);
   await annotationModule(app, deps, { retrievePredictions: ml.retrievePredictions });
   await photosModule(app, deps);
-  await roomsModule(app, deps);
+  const rooms = await roomsModule(app, deps);
+  files.useStorageQuota(rooms.storageQuota);
   geodataModule(app, deps);
   ordersModule(app, deps);
   await registerWebUi(app);

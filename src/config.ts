@@ -97,6 +97,15 @@ export const ConfigSchema = Type.Object({
     default: 200,
     description: 'rows a bot answer shows',
   }),
+  LLM_BASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'OpenAI-compatible API, e.g. https://api.openai.com/v1',
+    }),
+  ),
+  LLM_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  LLM_MODEL: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  LLM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 30000 }),
   FREE_PLAN_ROOMS: Type.Integer({ minimum: 0, default: 20, description: 'rooms without a license' }),
   FREE_PLAN_SEATS: Type.Integer({ minimum: 1, default: 10, description: 'room members without a license' }),
   FREE_PLAN_STORAGE_BYTES: Type.Integer({ minimum: 0, default: 5 * 1024 ** 3 }),
@@ -150,6 +159,10 @@ const expectedForms: Record<string, string> = {
   ROOM_QUERY_MEMORY_MB: 'an integer 64-65536 (DuckDB memory limit of a question, MB)',
   ROOM_QUERY_THREADS: 'an integer 1-64 (DuckDB threads of a question)',
   ROOM_ANSWER_ROWS: 'an integer 1-10000',
+  LLM_BASE_URL: 'an http(s) URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1',
+  LLM_API_KEY: 'an API key of the LLM endpoint',
+  LLM_MODEL: 'a model name, e.g. gpt-4o-mini',
+  LLM_TIMEOUT_MS: 'an integer 100-600000 (milliseconds the language model may take)',
   FREE_PLAN_ROOMS: 'an integer >= 0',
   FREE_PLAN_SEATS: 'an integer >= 1',
   FREE_PLAN_STORAGE_BYTES: 'an integer >= 0 (bytes)',
@@ -172,6 +185,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = value as Config;
   if (config.BLOB_STORE === 's3' && !config.S3_BUCKET) {
     throw new ConfigError('BLOB_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT for a service other than AWS)');
+  }
+  if (config.LLM_BASE_URL && !config.LLM_MODEL) {
+    throw new ConfigError('LLM_BASE_URL needs LLM_MODEL (the model name the endpoint serves)');
   }
   return config;
 }

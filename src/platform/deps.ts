@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { BlobStore } from './files/index.ts';
 import type { JobRunner } from './jobs/runner.ts';
+import type { Listener } from './listener.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Secrets } from './secrets.ts';
 import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
@@ -17,6 +18,8 @@ export interface Deps {
   blobs: BlobStore;
   /** Turns request credentials into an Actor (for surfaces outside the HTTP hooks, e.g. WebSockets). */
   authenticate: Authenticator;
+  /** The process's one LISTEN connection (NOTIFY channels from other processes; PostgreSQL only). */
+  listener: Listener;
   /** Emits webhook events inside a unit of work. */
   webhooks: WebhookDispatcher;
 }

@@ -65,8 +65,12 @@ export type FileRecord = ReturnType<typeof toRecord>;
 
 const fileNotFound = (id: number | string) => new AppError('not_found', `file ${id} not found`);
 
+/** A check another module (rooms' licenses) makes before new files' rows are written: throws to refuse. */
+export type StorageQuota = (tx: Tx, organizationId: number, addBytes: number) => Promise<void>;
+
 export function createFilesService(deps: Pick<Deps, 'database' | 'config' | 'blobs'>, limits: FileLimits) {
   const { database, config, blobs } = deps;
+  let quota: StorageQuota | null = null;
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
 
   function scope(actor: Actor) {
@@ -144,6 +148,11 @@ export function createFilesService(deps: Pick<Deps, 'database' | 'config' | 'blo
   return {
     limits,
 
+    /** Sets the storage check uploads pass (the rooms module's plan limit). */
+    useStorageQuota(check: StorageQuota): void {
+      quota = check;
+    },
+
     /** Refuses early (before any byte is stored) an upload the actor may not make. */
     async checkUploadTarget(actor: Actor, projectId: number | null): Promise<void> {
       await inScope(database.db, scope(actor), (tx) => mayUploadInto(tx, actor, projectId));
@@ -159,6 +168,11 @@ export function createFilesService(deps: Pick<Deps, 'database' | 'config' | 'blo
       const companions = await Promise.all(plan.companions.map((i) => newFile(actor, projectId, parts[i]!)));
       return inScope(database.db, scope(actor), async (tx) => {
         await mayUploadInto(tx, actor, projectId);
+        await quota?.(
+          tx,
+          actor.organizationId!,
+          parts.reduce((n, p) => n + p.blob.size, 0),
+        );
         const parent = await insertFile(tx, main);
         const rows = await insertCompanions(tx, parent, companions);
         await assertStored(
@@ -197,6 +211,7 @@ export function createFilesService(deps: Pick<Deps, 'database' | 'config' | 'blo
         const existing = await findByUploadId(tx, upload.id);
         if (existing) return record(tx, existing);
         await mayUploadInto(tx, actor, upload.projectId);
+        await quota?.(tx, actor.organizationId!, part.blob.size);
         const row = await insertFile(tx, file);
         await assertStored(tx, [row.storage_key]);
         return toRecord(row, []);

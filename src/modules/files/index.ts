@@ -7,7 +7,7 @@ import { filesRoutes, MAX_PARTS } from './files.routes.ts';
 import { createFilesService } from './files.service.ts';
 import { uploadRoutes } from './uploads.routes.ts';
 
-export type { FileRecord, FilesService } from './files.service.ts';
+export type { FileRecord, FilesService, StorageQuota } from './files.service.ts';
 export { FILE_ID_HEADER } from './uploads.routes.ts';
 
 // Until config.ts carries them (UPLOAD_MAX_BYTES, FILE_MAX_BYTES, UPLOAD_EXPIRY_S), these are the limits.
@@ -15,7 +15,7 @@ const UPLOAD_MAX_BYTES = 5 * 1024 ** 3;
 const FILE_MAX_BYTES = 100 * 1024 ** 2;
 const UPLOAD_EXPIRY_MS = 7 * 24 * 3600 * 1000;
 
-export async function filesModule(app: App, deps: Deps): Promise<void> {
+export async function filesModule(app: App, deps: Deps) {
   const limits = { uploadMaxBytes: UPLOAD_MAX_BYTES, fileMaxBytes: FILE_MAX_BYTES };
   const files = createFilesService(deps, limits);
   // Encapsulated: the multipart and tus body handling apply to these routes only.
@@ -38,6 +38,7 @@ export async function filesModule(app: App, deps: Deps): Promise<void> {
       expirationMs: UPLOAD_EXPIRY_MS,
     });
   });
+  return { useStorageQuota: files.useStorageQuota };
 }
 
 // For modules whose records own files (photos): storing bytes, and the files rows and blob lifetime rules.

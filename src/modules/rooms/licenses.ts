@@ -169,6 +169,24 @@ export function createLicenses(deps: Pick<Deps, 'database' | 'config'>) {
         );
     },
 
+    /** Refuses files that would take the organization's stored bytes past the plan's storage limit. */
+    async assertStorageAllowed(tx: Tx, orgId: number, addBytes: number): Promise<void> {
+      await lockOrg(tx, orgId);
+      const e = await effective(tx);
+      const r = await tx
+        .selectFrom('files')
+        .select(sql<string>`coalesce(sum(size_bytes), 0)`.as('n'))
+        .where('status', '<>', 'deleted')
+        .executeTakeFirstOrThrow();
+      const used = Number(r.n);
+      if (used + addBytes > e.plan.max_storage_bytes)
+        throw limitError(
+          'storage_bytes',
+          `the ${e.plan.name} plan stores ${e.plan.max_storage_bytes} bytes; the organization holds ${used} and this upload adds ${addBytes}: delete files or take a larger plan`,
+          e.plan.max_storage_bytes,
+        );
+    },
+
     async catalog(): Promise<PlanLimits[]> {
       const rows = await database.db
         .selectFrom('license_catalog as c')

@@ -2,10 +2,6 @@
 // pg-boss) in the same transaction; this process also starts answering at once, so the answer does not wait
 // for the queue's polling interval. Either path writes the answer once: one bot reply per question (unique
 // index), and an answer already being computed here is awaited rather than computed twice.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { BOT_USERNAME } from '../../db/migrations/0015_rooms.ts';
 import { inScope, type Tx } from '../../db/scope.ts';
@@ -13,11 +9,12 @@ import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { AnalysisEngine, EngineFile } from './engine/engine.ts';
-import { formatOf, tableNames } from './engine/engine.ts';
+import type { AnalysisEngine, Answer } from './engine/engine.ts';
 import type { Licenses } from './licenses.ts';
 import type { LiveHub } from './live.ts';
 import { type MessageOut, messageOut } from './messages.repo.ts';
+import type { RoomData, RoomDataset } from './room-data.ts';
+import { answerSlices, sliceRequest } from './volume.ts';
 
 export const ANSWER_TASK = 'rooms.answer';
 
@@ -27,13 +24,14 @@ interface AnswerPayload {
 }
 
 export function createMessagesService(
-  deps: Pick<Deps, 'database' | 'config' | 'jobs' | 'blobs'>,
+  deps: Pick<Deps, 'database' | 'config' | 'jobs'>,
   engine: AnalysisEngine,
   hub: LiveHub,
   licenses: Licenses,
+  roomData: RoomData,
   log: { warn(obj: object, msg: string): void },
 ) {
-  const { database, config, jobs, blobs } = deps;
+  const { database, config, jobs } = deps;
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
   const scope = (actor: Actor) => {
     if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
@@ -55,17 +53,22 @@ export function createMessagesService(
     return botId;
   }
 
-  /** A local path DuckDB can read: the blob itself on local disk, else a cached copy named by its hash. */
-  async function localPath(key: string, sha256: string): Promise<string> {
-    if (blobs.kind === 'local') return path.resolve(config.DATA_DIR, 'blobs', key);
-    const dir = path.resolve(config.DATA_DIR, 'room-cache');
-    const file = path.join(dir, sha256);
-    if (await stat(file).catch(() => null)) return file;
-    await mkdir(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.part`;
-    await pipeline(await blobs.get(key), createWriteStream(tmp));
-    await rename(tmp, file);
-    return file;
+  const limitsFor = (planRows: number) => ({
+    timeoutMs: config.ROOM_QUERY_TIMEOUT_MS,
+    memoryMb: config.ROOM_QUERY_MEMORY_MB,
+    threads: config.ROOM_QUERY_THREADS,
+    maxRows: Math.min(config.ROOM_ANSWER_ROWS, planRows),
+  });
+
+  /** Slice questions go to a volume of the room when it has one; everything else to the engine. */
+  async function answerQuestion(text: string, datasets: RoomDataset[], planRows: number): Promise<Answer> {
+    const slices = sliceRequest(text);
+    const volume = datasets.find((d) => /\.mhd$/i.test(d.name));
+    if (slices && volume) {
+      const v = await answerSlices(volume, slices);
+      return { ...v, sql: null, table: null };
+    }
+    return engine.ask(text, await roomData.engineFiles(datasets), limitsFor(planRows));
   }
 
   async function compute(organizationId: number, p: AnswerPayload): Promise<void> {
@@ -85,35 +88,16 @@ export function createMessagesService(
         .where('kind', '=', 'bot')
         .executeTakeFirst();
       if (answered) return null;
-      const files = await tx
-        .selectFrom('room_data_refs as d')
-        .innerJoin('files as f', 'f.id', 'd.file_id')
-        .select(['f.original_name', 'f.storage_key', 'f.sha256'])
-        .where('d.room_id', '=', p.roomId)
-        .where('f.status', '<>', 'deleted')
-        .distinct()
-        .orderBy('f.original_name')
-        .execute();
+      const datasets = await roomData.datasets(tx, p.roomId);
       const plan = (await licenses.effective(tx)).plan;
-      return { question, files, plan };
+      return { question, datasets, plan };
     });
     if (!loaded) return;
-    const names = tableNames(loaded.files.map((f) => f.original_name));
-    const files: EngineFile[] = [];
-    for (const [i, f] of loaded.files.entries()) {
-      files.push({
-        table: names[i]!,
-        fileName: f.original_name,
-        path: await localPath(f.storage_key, f.sha256),
-        format: formatOf(f.original_name),
-      });
-    }
-    const answer = await engine.ask(loaded.question.text, files, {
-      timeoutMs: config.ROOM_QUERY_TIMEOUT_MS,
-      memoryMb: config.ROOM_QUERY_MEMORY_MB,
-      threads: config.ROOM_QUERY_THREADS,
-      maxRows: Math.min(config.ROOM_ANSWER_ROWS, loaded.plan.max_rows_per_query),
-    });
+    const answer = await answerQuestion(
+      loaded.question.text,
+      loaded.datasets,
+      loaded.plan.max_rows_per_query,
+    );
     const author = await bot();
     const row = await inScope(database.db, unit, (tx) =>
       tx

@@ -7,8 +7,11 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import type { Licenses } from './licenses.ts';
 import { messageOut } from './messages.repo.ts';
+import type { PanelResult, PanelResults } from './panel-results.ts';
 import { type PanelRow, panelRow } from './panels.repo.ts';
+import type { RoomData } from './room-data.ts';
 import { hashToken } from './rooms.service.ts';
 
 export interface PanelConfigInput {
@@ -18,18 +21,51 @@ export interface PanelConfigInput {
   message_id?: number;
 }
 
-const panelOut = (p: PanelRow) => ({
+const panelOut = (p: PanelRow, result: PanelResult | null = null) => ({
   id: p.id,
   room: p.room_id,
   name: p.name,
   layout: p.layout as { x: number; y: number; w: number; h: number },
   config: p.config as Record<string, unknown>,
+  result,
   created_at: p.created_at,
   updated_at: p.updated_at,
 });
 
-export function createPanelsService(deps: Pick<Deps, 'database' | 'config'>) {
+export function createPanelsService(
+  deps: Pick<Deps, 'database' | 'config'>,
+  results: PanelResults,
+  roomData: RoomData,
+  licenses: Licenses,
+) {
   const { database, config } = deps;
+
+  /** The room's files and the plan's row limit, read in the same transaction as the panels. */
+  async function inputs(tx: Tx, roomId: number) {
+    const plan = (await licenses.effective(tx)).plan;
+    return {
+      datasets: await roomData.datasets(tx, roomId),
+      limits: {
+        timeoutMs: config.ROOM_QUERY_TIMEOUT_MS,
+        memoryMb: config.ROOM_QUERY_MEMORY_MB,
+        threads: config.ROOM_QUERY_THREADS,
+        maxRows: Math.min(config.ROOM_ANSWER_ROWS, plan.max_rows_per_query),
+      },
+    };
+  }
+
+  /** Panels with their queries run again (outside the transaction: no connection is held meanwhile). */
+  async function withResults(roomId: number, rows: PanelRow[], input: Awaited<ReturnType<typeof inputs>>) {
+    const out = [];
+    for (const p of rows)
+      out.push(
+        panelOut(
+          p,
+          await results.result(roomId, p.config as Record<string, unknown>, input.datasets, input.limits),
+        ),
+      );
+    return out;
+  }
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
   const scope = (actor: Actor) => {
     if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
@@ -79,15 +115,16 @@ export function createPanelsService(deps: Pick<Deps, 'database' | 'config'>) {
           .limit(page.pageSize)
           .offset((page.page - 1) * page.pageSize)
           .execute();
-        return { count: Number(n), results: rows.map(panelOut) };
-      });
+        return { count: Number(n), rows, input: await inputs(tx, id) };
+      }).then(async (r) => ({ count: r.count, results: await withResults(id, r.rows, r.input) }));
     },
 
     async panel(actor: Actor, id: number, panelId: number) {
-      return run(actor, async (tx) => {
+      const r = await run(actor, async (tx) => {
         await authorize(tx, actor, 'room.read', [id], access);
-        return panelOut(await panelRow(tx, id, panelId));
+        return { row: await panelRow(tx, id, panelId), input: await inputs(tx, id) };
       });
+      return (await withResults(id, [r.row], r.input))[0]!;
     },
 
     async createPanel(
@@ -157,7 +194,7 @@ export function createPanelsService(deps: Pick<Deps, 'database' | 'config'>) {
         return rows[0];
       });
       if (!found) throw notFound;
-      return inScope(
+      const view = await inScope(
         database.db,
         { organizationId: Number(found.organization_id), userId: null },
         async (tx) => {
@@ -183,11 +220,14 @@ export function createPanelsService(deps: Pick<Deps, 'database' | 'config'>) {
               : [];
           return {
             room: { id: room.id, name: room.name, type: room.type as 'CHAT' | 'DASHBOARD' },
-            panels: panels.map(panelOut),
+            panels,
             messages: messages.reverse().map(messageOut),
+            input: await inputs(tx, room.id),
           };
         },
       );
+      const { input, ...rest } = view;
+      return { ...rest, panels: await withResults(view.room.id, view.panels, input) };
     },
   };
 }

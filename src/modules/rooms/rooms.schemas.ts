@@ -135,6 +135,14 @@ const PanelConfig = Type.Object(
     description: 'message_id pins a bot answer: its SQL, table and chart are copied',
   },
 );
+const PanelResultSchema = Type.Object({
+  text: Type.String(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  table: Type.Union([ResultTableSchema, Type.Null()]),
+  chart: Type.Union([Chart, Type.Null()]),
+  files_version: Type.String({ description: 'changes when a file the query reads changes' }),
+  cached: Type.Boolean({ description: 'true when this process had the result for this file version' }),
+});
 export const PanelCreate = Type.Object(
   { name: Name, layout: Layout, config: Type.Optional(PanelConfig) },
   { additionalProperties: false },
@@ -150,6 +158,9 @@ export const Panel = Type.Object({
   name: Type.String(),
   layout: Layout,
   config: Type.Record(Type.String(), Type.Unknown()),
+  result: Type.Union([PanelResultSchema, Type.Null()], {
+    description: "the panel's query run again over the room's files as they are now; null without a query",
+  }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -30,7 +30,14 @@ const roomOut = (r: RoomRow, role: string | null) => ({
   updated_at: r.updated_at,
 });
 
-export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, licenses: Licenses) {
+/** Told after a commit that took room access away: one user's (removed member), or everyone's (null). */
+export type AccessRevoked = (organizationId: number, roomId: number, userId: number | null) => void;
+
+export function createRoomsService(
+  deps: Pick<Deps, 'database' | 'config'>,
+  licenses: Licenses,
+  revoked: AccessRevoked = () => {},
+) {
   const { database, config } = deps;
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
   const scope = (actor: Actor) => {
@@ -196,6 +203,7 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
         await authorize(tx, actor, 'room.delete', [id], access);
         await tx.deleteFrom('rooms').where('id', '=', id).execute();
       });
+      revoked(actor.organizationId!, id, null);
     },
 
     async members(actor: Actor, id: number, page: PageRequest) {
@@ -268,6 +276,7 @@ export function createRoomsService(deps: Pick<Deps, 'database' | 'config'>, lice
         }
         await tx.deleteFrom('room_members').where('room_id', '=', id).where('user_id', '=', userId).execute();
       });
+      revoked(actor.organizationId!, id, userId);
     },
 
     async files(actor: Actor, id: number) {

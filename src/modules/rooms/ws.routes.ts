@@ -10,7 +10,7 @@ import type { Authenticator } from '../../platform/auth/authenticate.ts';
 import { cookiesOf } from '../../platform/auth/plugin.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app-types.ts';
-import type { LiveHub } from './live.ts';
+import type { LiveHub, LiveSocket } from './live.ts';
 import type { MessagesService } from './messages.service.ts';
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -30,7 +30,47 @@ export function wsRoutes(
       const send = (frame: object) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
       };
-      const sink = { send: (data: string) => socket.readyState === socket.OPEN && socket.send(data) };
+      // The last message id each subscribed room delivered: a socket whose access is re-checked resumes there.
+      const lastSeen = new Map<number, number>();
+      const sink: LiveSocket = {
+        userId: 0,
+        deliver: (data, message) => {
+          if (socket.readyState !== socket.OPEN) return;
+          lastSeen.set(message.room, Math.max(lastSeen.get(message.room) ?? 0, message.id));
+          socket.send(data);
+        },
+        revoked: (roomId) => {
+          queue = queue.then(() => recheck(roomId));
+        },
+      };
+      const recheck = async (roomId: number) => {
+        const who = actor;
+        try {
+          if (!who) throw new AppError('not_found', `room ${roomId} not found`);
+          await messages.assertReadable(who, roomId);
+        } catch (err) {
+          lastSeen.delete(roomId);
+          const e = err instanceof AppError ? err : null;
+          return send({
+            type: 'unsubscribed',
+            room_id: roomId,
+            code: e?.code ?? 'not_found',
+            message: 'you no longer have access to this room',
+          });
+        }
+        hub.subscribe(roomId, sink);
+        await replay(who, roomId, lastSeen.get(roomId) ?? null);
+      };
+      const replay = async (who: Actor, roomId: number, from: number | null) => {
+        if (from === null) return;
+        let after = from;
+        for (let i = 0; i < 100; i++) {
+          const page = await messages.list(who, roomId, after, 200);
+          for (const m of page.results) sink.deliver(JSON.stringify({ type: 'message', message: m }), m);
+          if (page.next_after === null) break;
+          after = page.next_after;
+        }
+      };
       const timer = setTimeout(() => {
         if (!actor) socket.close(4401, 'authenticate first');
       }, AUTH_TIMEOUT_MS);
@@ -82,6 +122,7 @@ export function wsRoutes(
             if (!actor)
               return send({ type: 'error', code: 'unauthorized', message: 'the token is not valid' });
             clearTimeout(timer);
+            sink.userId = actor.userId;
             return send({ type: 'ready', user_id: actor.userId, organization_id: actor.organizationId });
           }
           if (!actor)
@@ -101,15 +142,8 @@ export function wsRoutes(
             await messages.assertReadable(actor, roomId);
             hub.subscribe(roomId, sink);
             send({ type: 'subscribed', room_id: roomId });
-            if (typeof frame.after === 'number' && Number.isSafeInteger(frame.after) && frame.after >= 0) {
-              let after = frame.after;
-              for (let i = 0; i < 100; i++) {
-                const page = await messages.list(actor, roomId, after, 200);
-                for (const m of page.results) send({ type: 'message', message: m });
-                if (page.next_after === null) break;
-                after = page.next_after;
-              }
-            }
+            if (typeof frame.after === 'number' && Number.isSafeInteger(frame.after) && frame.after >= 0)
+              await replay(actor, roomId, frame.after);
             return;
           }
           return send({

@@ -1,7 +1,8 @@
 // The built-in analyst: a deterministic interpreter of a documented set of questions over the room's tables.
 // It resolves column names fuzzily, writes DuckDB SQL from quoted identifiers and escaped literals only, and
-// says plainly when it does not understand. No model is involved; an OpenAI-compatible answerer would sit
-// behind the same `Plan` (question in, SQL out, checked by sql-guard before it runs) and is not built yet.
+// says plainly when it does not understand. No model is involved; the LLM answerer (llm-answerer.ts) sits
+// behind the same `Plan` (question in, SQL out, checked by sql-guard before it runs) and takes the questions
+// this one marks `unsure`.
 
 export interface ColumnInfo {
   name: string;
@@ -18,8 +19,16 @@ export interface TableInfo {
 export type ChartHint = 'bar' | 'line' | 'point' | 'histogram' | 'none';
 
 export type Plan =
-  | { kind: 'sql'; sql: string; explain: string; chart: ChartHint; userSql?: boolean }
-  | { kind: 'text'; text: string };
+  | {
+      kind: 'sql';
+      sql: string;
+      explain: string;
+      chart: ChartHint;
+      /** SQL someone other than this analyst wrote (a person, a model): checked before it runs. */
+      userSql?: boolean;
+      source?: 'llm';
+    }
+  | { kind: 'text'; text: string; unsure?: boolean; error?: string };
 
 export const QUESTIONS = [
   'columns — the tables and their columns',
@@ -34,6 +43,7 @@ export const QUESTIONS = [
   '<column> against <column> (also "vs")',
   '<number column> over time',
   'a read-only query in a ```sql block',
+  'show slices | show slice <N> along x|y|z (over a .mhd volume)',
 ];
 
 const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
@@ -102,6 +112,7 @@ function help(tables: TableInfo[], what: string): Plan {
   const cols = tables.map((t) => `${t.name}: ${t.columns.map((c) => c.name).join(', ')}`).join('; ');
   return {
     kind: 'text',
+    unsure: true,
     text: `${what} I answer these questions: ${QUESTIONS.join('; ')}. Columns: ${cols}.`,
   };
 }
@@ -132,7 +143,7 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
   if (tables.length === 0)
     return {
       kind: 'text',
-      text: 'This room has no data yet: attach a CSV, TSV, Parquet or JSON file (POST /api/rooms/{id}/files) and ask again.',
+      text: 'This room has no data yet: attach a CSV, TSV, Parquet, JSON, Excel or shapefile dataset (POST /api/rooms/{id}/files) and ask again.',
     };
   const raw = question.trim().replace(/[?!.]+$/, '');
   const { table, rest } = pickTable(raw, tables);
@@ -327,7 +338,7 @@ export function interpret(question: string, tables: TableInfo[], maxRows: number
   if (/\bslice\b/i.test(q))
     return {
       kind: 'text',
-      text: 'Volume slices (.mhd/.raw) are not rendered yet: only tables are answered.',
+      text: 'Slices are shown for a volume (a .mhd with its .raw or .zraw): this room has none.',
     };
   return help(tables, 'I did not understand the question.');
 }

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
 import { interpret, type TableInfo } from './analyst.ts';
 import { chartFor } from './chart.ts';
+import { llmPlan, type TableSample } from './llm-answerer.ts';
 import type { Answer, AskRequest, WorkerReply } from './protocol.ts';
 import { refuseSql } from './sql-guard.ts';
 
@@ -94,6 +95,30 @@ async function setUp(conn: DuckDBConnection, req: AskRequest): Promise<TableInfo
   return tables;
 }
 
+const SAMPLE_ROWS = 3;
+
+/** A few rows of each table for the model's prompt (after the sandbox is locked). */
+async function samples(conn: DuckDBConnection, tables: TableInfo[]): Promise<TableSample[]> {
+  const out: TableSample[] = [];
+  for (const t of tables) {
+    let rows: unknown[][] = [];
+    try {
+      const r = await conn.streamAndReadUntil(
+        `SELECT * FROM ${quote(t.name)} LIMIT ${SAMPLE_ROWS}`,
+        SAMPLE_ROWS,
+      );
+      rows = r
+        .getRowsJS()
+        .slice(0, SAMPLE_ROWS)
+        .map((row) => row.map(plain));
+    } catch {
+      // an unreadable file still has its columns; the query will say what is wrong with it
+    }
+    out.push({ ...t, rows });
+  }
+  return out;
+}
+
 async function ask(req: AskRequest): Promise<Answer> {
   const { limits } = req;
   const instance = await DuckDBInstance.create(':memory:', {
@@ -103,13 +128,16 @@ async function ask(req: AskRequest): Promise<Answer> {
     enable_external_access: 'true',
   });
   const conn = await instance.connect();
-  const timer = setTimeout(() => conn.interrupt(), limits.timeoutMs);
+  let timer = setTimeout(() => conn.interrupt(), limits.timeoutMs);
   let sqlText: string | null = null;
   try {
-    const skipped = req.files.filter((f) => !readers[f.format]).map((f) => f.fileName);
-    const note = skipped.length
-      ? ` (${skipped.join(', ')}: not a table format I read; CSV, TSV, Parquet and JSON are, Excel is not)`
-      : '';
+    const skipped = req.files
+      .filter((f) => !readers[f.format])
+      .map(
+        (f) =>
+          `${f.fileName}: ${f.note ?? 'not a table format I read (CSV, TSV, Parquet, JSON, Excel, shapefiles are)'}`,
+      );
+    const note = skipped.length ? ` (${skipped.join('; ')})` : '';
     let tables: TableInfo[];
     try {
       tables = await setUp(conn, req);
@@ -122,15 +150,24 @@ async function ask(req: AskRequest): Promise<Answer> {
         error: 'unreadable_file',
       };
     }
-    const plan = interpret(req.question, tables, limits.maxRows);
+    let plan = interpret(req.question, tables, limits.maxRows);
+    if (plan.kind === 'text' && plan.unsure && req.llm && tables.length > 0) {
+      const builtIn = plan.text;
+      plan = await llmPlan(req.llm, req.question, await samples(conn, tables), limits.maxRows);
+      // the model's time is its own limit (LLM_TIMEOUT_MS); the query gets the whole query limit
+      clearTimeout(timer);
+      timer = setTimeout(() => conn.interrupt(), limits.timeoutMs);
+      if (plan.kind === 'text') plan = { ...plan, text: `${plan.text} ${builtIn}` };
+    }
     if (plan.kind === 'text')
-      return { text: plan.text + note, sql: null, table: null, chart: null, error: null };
+      return { text: plan.text + note, sql: null, table: null, chart: null, error: plan.error ?? null };
     sqlText = plan.sql;
+    const whose = plan.source === 'llm' ? "the language model's SQL" : 'that SQL';
     if (plan.userSql) {
       const why = refuseSql(plan.sql);
       if (why)
         return {
-          text: `I did not run that SQL: ${why}.`,
+          text: `I did not run ${whose}: ${why}.`,
           sql: plan.sql,
           table: null,
           chart: null,
@@ -139,7 +176,7 @@ async function ask(req: AskRequest): Promise<Answer> {
       const statements = await conn.extractStatements(plan.sql);
       if (statements.count !== 1)
         return {
-          text: 'I did not run that SQL: one statement at a time.',
+          text: `I did not run ${whose}: one statement at a time.`,
           sql: plan.sql,
           table: null,
           chart: null,
@@ -148,7 +185,7 @@ async function ask(req: AskRequest): Promise<Answer> {
       const prepared = await statements.prepare(0);
       if (prepared.statementType !== StatementType.SELECT)
         return {
-          text: 'I did not run that SQL: only read-only SELECT queries run here.',
+          text: `I did not run ${whose}: only read-only SELECT queries run here.`,
           sql: plan.sql,
           table: null,
           chart: null,

@@ -3,6 +3,7 @@
 // interrupt) costs the worker: it is terminated and the next question starts a fresh one.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { LlmSettings } from '../llm-client.ts';
 import type { Answer, AskRequest, EngineFile, FileFormat, QueryLimits } from './protocol.ts';
 
 export type { Answer, EngineFile, FileFormat, QueryLimits, ResultTable } from './protocol.ts';
@@ -20,6 +21,7 @@ export function formatOf(fileName: string): FileFormat {
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (ext === '.json' || ext === '.jsonl' || ext === '.ndjson') return 'json';
+  // .xlsx and .shp are converted to csv and json by room-data.ts before they reach the engine
   return 'other';
 }
 
@@ -42,7 +44,7 @@ export function tableNames(fileNames: string[]): string[] {
   });
 }
 
-export function createAnalysisEngine(): AnalysisEngine {
+export function createAnalysisEngine(llm: LlmSettings | null = null): AnalysisEngine {
   let worker: Worker | null = null;
   let next = 1;
   const pending = new Map<number, (a: Answer) => void>();
@@ -89,19 +91,22 @@ export function createAnalysisEngine(): AnalysisEngine {
       const w = worker;
       const id = next++;
       return new Promise<Answer>((resolve) => {
-        const timer = setTimeout(() => {
-          if (!pending.has(id)) return;
-          pending.delete(id);
-          resolve({
-            text: `The query ran longer than the limit of ${limits.timeoutMs / 1000} s and was stopped.`,
-            sql: null,
-            table: null,
-            chart: null,
-            error: 'timeout',
-          });
-          if (worker === w) worker = null;
-          void w.terminate();
-        }, limits.timeoutMs + GRACE_MS);
+        const timer = setTimeout(
+          () => {
+            if (!pending.has(id)) return;
+            pending.delete(id);
+            resolve({
+              text: `The query ran longer than the limit of ${limits.timeoutMs / 1000} s and was stopped.`,
+              sql: null,
+              table: null,
+              chart: null,
+              error: 'timeout',
+            });
+            if (worker === w) worker = null;
+            void w.terminate();
+          },
+          limits.timeoutMs + GRACE_MS + (llm?.timeoutMs ?? 0),
+        );
         timer.unref();
         // The worker keeps the process alive only while it has a question to answer.
         w.ref();
@@ -110,7 +115,7 @@ export function createAnalysisEngine(): AnalysisEngine {
           if (pending.size === 0) w.unref();
           resolve(a);
         });
-        w.postMessage({ id, question, files, limits } satisfies AskRequest);
+        w.postMessage({ id, question, files, limits, llm } satisfies AskRequest);
       });
     },
     async close() {
