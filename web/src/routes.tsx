@@ -2,6 +2,7 @@
 // are added here as further `lazy(() => import(...))` entries without growing the first load.
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
+import { annotationRoutes } from './modules/annotation/routes';
 import { Shell } from './Shell';
 import { Loading } from './ui/ui';
 
@@ -49,6 +50,7 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/projects" replace /> },
       ...shellRoutes.map(({ path, element }) => ({ path, element })),
       { path: 'projects/:id', element: page(<Project />) },
+      ...annotationRoutes,
       { path: '*', element: page(<NotFound />) },
     ],
   },

@@ -314,6 +314,7 @@ export default function Project() {
         <>
           <PageHeader title={project.data.title}>
             <span className="badge">{roleLabel(project.data.role)}</span>
+            <Link to={`/projects/${project.data.id}/labeling`}>Labeling</Link>
           </PageHeader>
           <div className="grid-2">
             <Settings key={project.data.id} project={project.data} />
