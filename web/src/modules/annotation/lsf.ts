@@ -3,6 +3,7 @@
 
 // Linked as the file it ships as (see web/vite.config.ts): some of its selectors are invalid CSS.
 import stylesheet from 'virtual:label-studio-css';
+import './lsf-globals';
 import LabelStudio from '@heartexlabs/label-studio';
 
 if (!document.querySelector('link[data-lsf]')) {

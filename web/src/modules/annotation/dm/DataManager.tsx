@@ -52,7 +52,11 @@ export default function DataManager() {
     queryFn: () => call(api.GET('/api/dm/columns', { params: { query: { project: project.id } } })),
   });
   const views = useViews(project.id);
-  const all = useMemo(() => (columns.data?.columns ?? []).filter((c) => c.id !== 'data'), [columns.data]);
+  // The task id first, then the data keys, then the other task columns (Label Studio's order).
+  const all = useMemo(() => {
+    const list = (columns.data?.columns ?? []).filter((c) => c.id !== 'data');
+    return [...list.filter((c) => c.id === 'id'), ...list.filter((c) => c.id !== 'id')];
+  }, [columns.data]);
 
   // Opening a view (from the URL too) loads its filters, sort and columns.
   const openView = views.data?.find((v) => v.id === viewId) ?? null;
@@ -108,7 +112,7 @@ export default function DataManager() {
         <ColumnChooser columns={all} hidden={shownHidden} onChange={setHidden} />
       </div>
       <div className="toolbar">
-        <span className="muted" role="status">
+        <span className="muted dm-count" role="status">
           {first.isFetching
             ? 'Loading…'
             : `${total} task${total === 1 ? '' : 's'}${filtered ? ' match' : ''}`}
