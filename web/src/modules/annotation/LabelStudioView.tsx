@@ -77,7 +77,7 @@ export function LabelStudioView(props: LabelStudioViewProps) {
             mode === 'preview'
               ? ['side-column', 'controls']
               : [...labelInterfaces, ...(showSkip ? ['skip'] : [])],
-          user: { pk: userId, firstName: username },
+          user: { pk: userId, firstName: username, lastName: '' },
           task: {
             id: task.id,
             data: task.data,

@@ -19,8 +19,9 @@ import type { ProjectContext } from '../Layout';
 import { Actions } from './Actions';
 import { ColumnChooser } from './ColumnChooser';
 import { Filters } from './Filters';
+import { fetchPage, tasksKey } from './pages';
 import { noSelection, type Selection, selectAll, toggle } from './selection';
-import { fetchPage, TaskTable, tasksKey } from './TaskTable';
+import { TaskTable } from './TaskTable';
 import { useViews, Views } from './Views';
 
 function useDebounced<T>(value: T, ms: number): T {

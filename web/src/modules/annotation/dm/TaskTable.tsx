@@ -5,24 +5,15 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { Link } from 'react-router';
-import { api, call } from '../../../api/client';
 import { Empty, ErrorBox, formatDate, Loading } from '../../../ui/ui';
 import { type Column, columnKey, type Task } from '../api';
+import { fetchPage, PAGE_SIZE, tasksKey } from './pages';
+
+// 32 px keeps a million rows under the tallest element Chromium lays out (2^25 px).
+const ROW = 32;
+
 import type { Selection } from './selection';
 import { isSelected } from './selection';
-
-export const PAGE_SIZE = 100;
-const ROW = 36;
-
-export function fetchPage(project: number, query: string, page: number) {
-  return call(
-    api.GET('/api/tasks', {
-      params: { query: { project, page, page_size: PAGE_SIZE, fields: 'task_only', query } },
-    }),
-  );
-}
-
-export const tasksKey = (project: number, query: string, page: number) => ['dm-tasks', project, query, page];
 
 function cellText(task: Task, column: Column): string {
   const key = columnKey(column);
