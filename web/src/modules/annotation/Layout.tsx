@@ -6,7 +6,7 @@ import { Link, NavLink, Outlet, useLocation, useParams, useSearchParams } from '
 import { api, call } from '../../api/client';
 import { ErrorBox, Loading, PageHeader } from '../../ui/ui';
 import { type AnnotationProject, canManage, emptyQuery, queryText, useAnnotationProject } from './api';
-import { fetchPage, tasksKey } from './dm/pages';
+import { columnsKey, fetchColumns, fetchPage, fetchViews, tasksKey, viewsKey } from './dm/pages';
 import './annotation.css';
 
 const tabs = [
@@ -56,7 +56,7 @@ function EnableLabeling({ project }: { project: AnnotationProject }) {
   );
 }
 
-/** The data manager's chunk and first page, fetched beside the project rather than after it. */
+/** The data manager's chunk, columns, views and first page, fetched beside the project, not after it. */
 function usePrefetchDataManager(id: number) {
   const client = useQueryClient();
   const [params] = useSearchParams();
@@ -67,6 +67,8 @@ function usePrefetchDataManager(id: number) {
     void import('./dm/DataManager');
     const text = queryText(emptyQuery);
     void client.prefetchQuery({ queryKey: tasksKey(id, text, 1), queryFn: () => fetchPage(id, text, 1) });
+    void client.prefetchQuery({ queryKey: columnsKey(id), queryFn: () => fetchColumns(id) });
+    void client.prefetchQuery({ queryKey: viewsKey(id), queryFn: () => fetchViews(id) });
   }, [plain, id, client]);
 }
 

@@ -3,7 +3,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useOutletContext, useSearchParams } from 'react-router';
-import { api, call } from '../../../api/client';
 import { ErrorBox, Loading } from '../../../ui/ui';
 import {
   type Column,
@@ -19,7 +18,7 @@ import type { ProjectContext } from '../Layout';
 import { Actions } from './Actions';
 import { ColumnChooser } from './ColumnChooser';
 import { Filters } from './Filters';
-import { fetchPage, tasksKey } from './pages';
+import { columnsKey, fetchColumns, fetchPage, tasksKey } from './pages';
 import { noSelection, type Selection, selectAll, toggle } from './selection';
 import { TaskTable } from './TaskTable';
 import { useViews, Views } from './Views';
@@ -48,10 +47,7 @@ export default function DataManager() {
   const [query, setQuery] = useState<DmQuery>(emptyQuery);
   const [hidden, setHidden] = useState<string[] | null>(null);
   const [selection, setSelection] = useState<Selection>(noSelection);
-  const columns = useQuery({
-    queryKey: ['dm-columns', project.id],
-    queryFn: () => call(api.GET('/api/dm/columns', { params: { query: { project: project.id } } })),
-  });
+  const columns = useQuery({ queryKey: columnsKey(project.id), queryFn: () => fetchColumns(project.id) });
   const views = useViews(project.id);
   // The task id first, then the data keys, then the other task columns (Label Studio's order).
   const all = useMemo(() => {

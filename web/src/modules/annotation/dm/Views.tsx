@@ -5,14 +5,10 @@ import { type FormEvent, useState } from 'react';
 import { api, call } from '../../../api/client';
 import { ErrorBox, Field } from '../../../ui/ui';
 import { type DmQuery, filtersJson, orderingJson, type View } from '../api';
-
-export const viewsKey = (project: number) => ['dm-views', project];
+import { fetchViews, viewsKey } from './pages';
 
 export function useViews(project: number) {
-  return useQuery({
-    queryKey: viewsKey(project),
-    queryFn: () => call(api.GET('/api/dm/views', { params: { query: { project } } })),
-  });
+  return useQuery({ queryKey: viewsKey(project), queryFn: () => fetchViews(project) });
 }
 
 const viewTitle = (v: View, i: number) => String((v.data as { title?: string }).title ?? `View ${i + 1}`);
