@@ -122,6 +122,13 @@ try {
     // A fresh load of the data manager's address: from navigation start (page clock) to the first row.
     await page.goto(`/projects/${project}/labeling`, { waitUntil: 'commit' });
     cold.push(await appears(page, 'tbody tr[data-task]', '0'));
+    if (process.env.BENCH_DM_TRACE && round === 0) {
+      // Where a page load's time goes: each request's start and end on the page clock.
+      const trace = (await page.evaluate(`performance.getEntriesByType('navigation').concat(
+        performance.getEntriesByType('resource')).map((e) =>
+          Math.round(e.startTime) + '-' + Math.round(e.responseEnd) + ' ' + e.name.replace(location.origin, ''))`)) as string[];
+      console.log(trace.join('\n'));
+    }
     // Inside the app: from the click on the Data tab (on another tab) to the first row.
     await page.getByRole('navigation', { name: 'Labeling' }).getByRole('link', { name: 'Export' }).click();
     await page.getByRole('button', { name: 'Download export' }).waitFor();
