@@ -240,9 +240,10 @@ describe(`annotation UI end to end [${kind}]`, { skip: missing ? `skipped: ${mis
       [['sentiment', 'choices', ['Positive']]],
     );
     // The next task loads; skipping it records a cancelled annotation.
-    await page.waitForFunction(
-      `!document.querySelector('.ann-label .toolbar .muted')?.textContent?.includes('Task ${taskId}')`,
-    );
+    // (A locator, not waitForFunction: the page's CSP forbids the eval that polling a string predicate uses.)
+    await page
+      .locator('.ann-label .toolbar .muted', { hasText: new RegExp(`^Task (?!${taskId}\\b)\\d+`) })
+      .waitFor();
     await lsf.getByRole('button', { name: 'Skip' }).click();
     await page.getByText(/Task \d+ skipped\./).waitFor();
     await snap(page, 'ann-07-label-next');
