@@ -2,6 +2,7 @@
 // are added here as further `lazy(() => import(...))` entries without growing the first load.
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
+import { annotationRoutes } from './modules/annotation/routes';
 import { photoRoutes } from './modules/photos/routes';
 import { publicRoomRoutes, roomRoutes, roomsIndex } from './modules/rooms/routes';
 import { Shell } from './Shell';
@@ -55,6 +56,7 @@ export const router = createBrowserRouter([
       { path: 'projects/:id', element: page(<Project />) },
       ...photoRoutes,
       ...roomRoutes,
+      ...annotationRoutes,
       { path: '*', element: page(<NotFound />) },
     ],
   },

@@ -319,6 +319,9 @@ export default function Project() {
                 Photos
               </Link>
             ) : null}
+            <Link className="button-link" to={`/projects/${project.data.id}/labeling`}>
+              Labeling
+            </Link>
           </PageHeader>
           <div className="grid-2">
             <Settings key={project.data.id} project={project.data} />
