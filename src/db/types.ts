@@ -435,10 +435,10 @@ export interface Invitations {
   project_roles: Generated<Json>;
   revoked_at: Timestamp | null;
   role: Generated<string>;
-  team_ids: Generated<ArrayType<number>>;
+  team_roles: Generated<Json>;
   token_id: number | null;
   updated_at: Generated<Timestamp>;
-  workspace_ids: Generated<ArrayType<number>>;
+  workspace_roles: Generated<Json>;
 }
 
 export interface Jobs {
@@ -680,6 +680,23 @@ export interface Predictions {
   result: Generated<Json>;
   score: number | null;
   task_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ProjectGroupProjects {
+  created_at: Generated<Timestamp>;
+  organization_id: number;
+  project_group_id: number;
+  project_id: number;
+}
+
+export interface ProjectGroups {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: string | null;
+  id: Generated<number>;
+  organization_id: number;
+  title: string;
   updated_at: Generated<Timestamp>;
 }
 
@@ -927,6 +944,16 @@ export interface TeamMembers {
   user_id: number;
 }
 
+export interface TeamProjects {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  organization_id: number;
+  project_id: number;
+  role: Generated<string>;
+  team_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Teams {
   created_at: Generated<Timestamp>;
   created_by: number | null;
@@ -934,6 +961,16 @@ export interface Teams {
   id: Generated<number>;
   name: string;
   organization_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface TeamTags {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  organization_id: number;
+  role: Generated<string>;
+  tag_id: number;
+  team_id: number;
   updated_at: Generated<Timestamp>;
 }
 
@@ -1141,6 +1178,8 @@ export interface DB {
   photo_tags: PhotoTags;
   photos: Photos;
   predictions: Predictions;
+  project_group_projects: ProjectGroupProjects;
+  project_groups: ProjectGroups;
   project_likes: ProjectLikes;
   project_members: ProjectMembers;
   project_modules: ProjectModules;
@@ -1164,6 +1203,8 @@ export interface DB {
   tasks: Tasks;
   team_extensions: TeamExtensions;
   team_members: TeamMembers;
+  team_projects: TeamProjects;
+  team_tags: TeamTags;
   teams: Teams;
   upload_sessions: UploadSessions;
   user_extensions: UserExtensions;
