@@ -51,9 +51,7 @@ export async function grantsPage(tx: Tx, by: { projectId: number } | { teamId: n
     'projectId' in by
       ? grants(tx).where('g.project_id', '=', by.projectId)
       : grants(tx).where('g.team_id', '=', by.teamId);
-  const { count } = await base
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
+  const { count } = await base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   const { limit, offset } = page(q);
   const rows = await base
     .select(grantColumns)

@@ -32,7 +32,7 @@ export function groupAccessRoutes(app: App, access: GroupAccessService): void {
     {
       schema: {
         tags: ['projects'],
-        summary: "Give a team a role on the project or change it (owners and managers; owner: owners only)",
+        summary: 'Give a team a role on the project or change it (owners and managers; owner: owners only)',
         params: GrantParams,
         body: RoleBody,
         response: { 200: ProjectGroupGrant, 201: ProjectGroupGrant, ...errors(400, 401, 403, 404) },
@@ -102,7 +102,8 @@ export function groupAccessRoutes(app: App, access: GroupAccessService): void {
     {
       schema: {
         tags: ['teams'],
-        summary: 'Give the team a role on every project with the tag, or change it (organization owners, admins)',
+        summary:
+          'Give the team a role on every project with the tag, or change it (organization owners, admins)',
         params: TagGrantParams,
         body: RoleBody,
         response: { 200: TeamTagGrant, 201: TeamTagGrant, ...errors(400, 401, 403, 404) },

@@ -72,7 +72,10 @@ export function createGroupAccessService({ database, config }: Pick<Deps, 'datab
       if (!before) throw new AppError('not_found', `team ${teamId} has no role on project ${projectId}`);
       await authorize(tx, actor, manageAction(before.role), [projectId]);
       await deleteGrant(tx, projectId, teamId);
-      await recordProject(tx, actor, 'project.group.revoke', projectId, { team_id: teamId, role: before.role });
+      await recordProject(tx, actor, 'project.group.revoke', projectId, {
+        team_id: teamId,
+        role: before.role,
+      });
     });
   }
 

@@ -37,7 +37,8 @@ export function projectGroupsRoutes(app: App, groups: ProjectGroupsService): voi
     {
       schema: {
         tags,
-        summary: "The organization's project groups; ?search= on the title, ?project= those holding a project",
+        summary:
+          "The organization's project groups; ?search= on the title, ?project= those holding a project",
         querystring: ProjectGroupListQuery,
         response: { 200: Paged(ProjectGroup), ...errors(400, 401, 404) },
       },

@@ -47,7 +47,12 @@ export function createProjectGroupsService({ database, config }: Pick<Deps, 'dat
       await authorize(tx, actor, 'project_group.create', [], options);
       const projectIds = input.project_ids ?? [];
       if (projectIds.length) await authorize(tx, actor, 'project.read', projectIds);
-      const group = await insertProjectGroup(tx, { organizationId, title, description, createdBy: actor.userId });
+      const group = await insertProjectGroup(tx, {
+        organizationId,
+        title,
+        description,
+        createdBy: actor.userId,
+      });
       if (projectIds.length) await addProjects(tx, organizationId, group.id, projectIds);
       await record(tx, actor, 'project_group.create', group.id, { title, project_ids: projectIds });
       return view(tx, actor, group.id, 'owner');

@@ -16,7 +16,10 @@ export const WorkspaceRole = Type.Union([Type.Literal('manager'), Type.Literal('
 
 const TeamGrant = Type.Object({ team_id: Id, role: TeamRole }, { additionalProperties: false });
 const ProjectGrant = Type.Object({ project_id: Id, role: ProjectRole }, { additionalProperties: false });
-const WorkspaceGrant = Type.Object({ workspace_id: Id, role: WorkspaceRole }, { additionalProperties: false });
+const WorkspaceGrant = Type.Object(
+  { workspace_id: Id, role: WorkspaceRole },
+  { additionalProperties: false },
+);
 const grants = <T extends typeof TeamGrant | typeof ProjectGrant | typeof WorkspaceGrant>(item: T) =>
   Type.Optional(Type.Array(item, { maxItems: 100 }));
 

@@ -50,7 +50,11 @@ interface Grants {
 }
 
 /** One role per id: the short forms (team_ids, project_ids) and the lists merge; two roles for one id: 400. */
-function oneRoleEach<K extends string>(key: K, field: string, items: ({ [k in K]: number } & { role: string })[]) {
+function oneRoleEach<K extends string>(
+  key: K,
+  field: string,
+  items: ({ [k in K]: number } & { role: string })[],
+) {
   const seen = new Map<number, string>();
   for (const item of items) {
     const before = seen.get(item[key]);
@@ -72,7 +76,10 @@ function grantsOf(input: InvitationInput): Grants {
       ...(input.teams ?? []),
     ]),
     projects: oneRoleEach('project_id', 'projects', [
-      ...(input.project_ids ?? []).map((project_id) => ({ project_id, role: input.project_role ?? 'viewer' })),
+      ...(input.project_ids ?? []).map((project_id) => ({
+        project_id,
+        role: input.project_role ?? 'viewer',
+      })),
       ...(input.projects ?? []),
     ]),
     workspaces: oneRoleEach('workspace_id', 'workspaces', input.workspaces ?? []),

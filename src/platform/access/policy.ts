@@ -91,7 +91,7 @@ export const policy = {
   'organization.team_tags.manage': {
     on: 'organization',
     roles: ['owner', 'admin'],
-    summary: "give a team a role on every project with a tag, change or take it away",
+    summary: 'give a team a role on every project with a tag, change or take it away',
   },
 
   'team.read': { on: 'team', roles: teamRoles, summary: 'see the team and its members' },
@@ -133,7 +133,8 @@ export const policy = {
   'project.groups.manage': {
     on: 'project',
     roles: ['owner', 'manager'],
-    summary: "give a team (user group) a role on the project, change or take it away (owner: project.owners.manage)",
+    summary:
+      'give a team (user group) a role on the project, change or take it away (owner: project.owners.manage)',
   },
   'project.modules.update': {
     on: 'project',
