@@ -8,6 +8,7 @@ import type { Database } from './db/database.ts';
 import { annotationModule, annotationProjectExtension } from './modules/annotation/index.ts';
 import { filesModule } from './modules/files/index.ts';
 import { geodataModule } from './modules/geodata/index.ts';
+import { groupsModule } from './modules/groups/index.ts';
 import { identityModule } from './modules/identity/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { mlModule } from './modules/ml/index.ts';
@@ -129,6 +130,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const tenancy = tenancyModule(app, deps);
   identityModule(app, { ...deps, acceptInvitation: tenancy.acceptInvitation });
   projectsModule(app, deps, [annotationProjectExtension()]);
+  groupsModule(app, deps);
   jobsModule(app, deps);
   webhooksModule(app, deps);
   const files = await filesModule(app, deps);

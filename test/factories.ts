@@ -253,6 +253,7 @@ export async function createFullTenant(database: Database) {
     await fillRoomTables(tx, o, userId, file.id);
     await fillGeodataTables(tx, o, project.id, team.id, userId, file.id);
     await fillOrderTables(tx, o, { projectId: project.id, userId, fileId: file.id, workspaceId: ws.id });
+    await fillGroupTables(tx, o, project.id, team.id, userId);
     return { teamId: team.id, workspaceId: ws.id, webhookId: hook.id, fileId: file.id };
   });
   return { org, member, project, ...ids };
@@ -702,5 +703,45 @@ async function fillGeodataTables(
       target_id: product.id,
       token_hash: sha256(randomUUID()),
     })
+    .execute();
+}
+
+/** Group access and project groups (migration 0019): one row in each. */
+async function fillGroupTables(tx: Tx, o: number, projectId: number, teamId: number, userId: number) {
+  const tag = await tx
+    .insertInto('tags')
+    .values({ organization_id: o, title: 'group access' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('team_projects')
+    .values({
+      organization_id: o,
+      team_id: teamId,
+      project_id: projectId,
+      role: 'annotator',
+      created_by: userId,
+    })
+    .execute();
+  await tx
+    .insertInto('team_tags')
+    .values({ organization_id: o, team_id: teamId, tag_id: tag.id, role: 'viewer', created_by: userId })
+    .execute();
+  const group = await tx
+    .insertInto('project_groups')
+    .values({ organization_id: o, title: 'Season 2026', created_by: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('project_group_projects')
+    .values({ organization_id: o, project_group_id: group.id, project_id: projectId })
+    .execute();
+  await tx
+    .updateTable('invitations')
+    .set({
+      team_roles: JSON.stringify([{ team_id: teamId, role: 'manager' }]),
+      project_roles: JSON.stringify([{ project_id: projectId, role: 'reviewer' }]),
+    })
+    .where('organization_id', '=', o)
     .execute();
 }

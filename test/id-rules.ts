@@ -25,13 +25,21 @@ export const idRules: IdRule[] = [
     values: (w) => ({
       id: w.projectId,
       user_id: w.member.id,
+      team_id: w.teamId,
       detector_id: w.detectorId,
       tag_id: w.photoTagId,
       import_id: w.importId,
       export_id: w.exportId,
     }),
   },
-  { match: /^\/api\/teams\/\{id\}/, values: (w) => ({ id: w.teamId, user_id: w.member.id }) },
+  {
+    match: /^\/api\/teams\/\{id\}/,
+    values: (w) => ({ id: w.teamId, user_id: w.member.id, tag_id: w.tagId }),
+  },
+  {
+    match: /^\/api\/project-groups\/\{id\}/,
+    values: (w) => ({ id: w.projectGroupId, project_id: w.projectId }),
+  },
   { match: /^\/api\/workspaces\/\{id\}/, values: (w) => ({ id: w.workspaceId, user_id: w.member.id }) },
   { match: /^\/api\/api-keys\/\{id\}$/, values: (w) => ({ id: w.apiKeyId }) },
   { match: /^\/api\/jobs\/\{id\}$/, values: (w) => ({ id: w.jobId }) },

@@ -23,6 +23,9 @@ interface Probe {
   annotation: number;
   /** An interactive ML backend of the project (unreachable; project kind only). */
   ml: number;
+  /** A team and a project tag of the organization, made by its owner. */
+  team: number;
+  tag: number;
 }
 
 type Requests = Partial<Record<Action, (p: Probe) => InjectOptions>>;
@@ -88,6 +91,24 @@ const requests: Requests = {
     payload: { user_id: p.spare2, role: 'owner' },
   }),
   'team.delete': (p) => ({ method: 'DELETE', url: `/api/teams/${p.resource}` }),
+  'team.invite': (p) => ({
+    method: 'POST',
+    url: `/api/teams/${p.resource}/invitations`,
+    payload: { email: `team${p.spare}@example.test`, role: 'viewer' },
+  }),
+  'project_group.create': () => ({ method: 'POST', url: '/api/project-groups', payload: { title: 'Group' } }),
+  'organization.team_tags.manage': (p) => ({
+    method: 'PUT',
+    url: `/api/teams/${p.team}/tags/${p.tag}`,
+    payload: { role: 'viewer' },
+  }),
+  'project_group.read': (p) => ({ method: 'GET', url: `/api/project-groups/${p.resource}` }),
+  'project_group.update': (p) => ({
+    method: 'PATCH',
+    url: `/api/project-groups/${p.resource}`,
+    payload: { description: 'changed' },
+  }),
+  'project_group.delete': (p) => ({ method: 'DELETE', url: `/api/project-groups/${p.resource}` }),
 
   'workspace.read': (p) => ({ method: 'GET', url: `/api/workspaces/${p.resource}` }),
   'workspace.update': (p) => ({
@@ -101,6 +122,11 @@ const requests: Requests = {
     payload: { user_id: p.spare, role: 'member' },
   }),
   'workspace.delete': (p) => ({ method: 'DELETE', url: `/api/workspaces/${p.resource}` }),
+  'workspace.invite': (p) => ({
+    method: 'POST',
+    url: `/api/workspaces/${p.resource}/invitations`,
+    payload: { email: `space${p.spare}@example.test` },
+  }),
 
   'project.read': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}` }),
   'project.update': (p) => ({
@@ -123,6 +149,16 @@ const requests: Requests = {
     method: 'PUT',
     url: `/api/projects/${p.resource}/modules`,
     payload: { enabled: ['annotation'] },
+  }),
+  'project.invite': (p) => ({
+    method: 'POST',
+    url: `/api/projects/${p.resource}/invitations`,
+    payload: { email: `project${p.spare}@example.test`, role: 'annotator' },
+  }),
+  'project.groups.manage': (p) => ({
+    method: 'PUT',
+    url: `/api/projects/${p.resource}/groups/${p.team}`,
+    payload: { role: 'viewer' },
   }),
   'project.like': (p) => ({ method: 'POST', url: `/api/projects/${p.resource}/like` }),
   'project.webhooks.manage': (p) => ({
@@ -301,6 +337,7 @@ const roleSets: Record<ResourceKind, string[]> = {
   workspace: ['manager', 'member'],
   project: ['owner', 'manager', 'annotator', 'reviewer', 'viewer'],
   room: ['OWNER', 'MEMBER'],
+  project_group: ['owner', 'member'],
 };
 
 forEachDatabase('role matrix', (ctx) => {
@@ -325,7 +362,7 @@ forEachDatabase('role matrix', (ctx) => {
     assert.deepEqual(missing, []);
   });
 
-  for (const kind of ['organization', 'team', 'workspace', 'project', 'room'] as const) {
+  for (const kind of ['organization', 'team', 'workspace', 'project', 'room', 'project_group'] as const) {
     for (const role of roleSets[kind]) {
       test(`${kind} role ${role}`, async () => {
         const owner = await signUp(app);
@@ -375,7 +412,19 @@ forEachDatabase('role matrix', (ctx) => {
           resource = await create('/api/rooms', { name: `room for ${role}` });
           // An OWNER is added as a second owner; the creator stays.
           await create(`/api/rooms/${resource}/members`, { user_id: actor.id, role });
+        } else if (kind === 'project_group') {
+          // The creator owns a project group; every other member of the organization sees it.
+          const res = await app.inject({
+            method: 'POST',
+            url: '/api/project-groups',
+            headers: role === 'owner' ? inOrg(actor, orgId) : asOwner,
+            payload: { title: `group for ${role}` },
+          });
+          assert.equal(res.statusCode, 201, res.body);
+          resource = res.json().id;
         }
+        const team = await create('/api/teams', { name: `probe team for ${role}` });
+        const tag = await create('/api/tags', { title: `probe tag ${kind} ${role}` });
         const probe: Probe = {
           resource,
           orgId,
@@ -385,6 +434,8 @@ forEachDatabase('role matrix', (ctx) => {
           task,
           annotation,
           ml,
+          team,
+          tag,
         };
         const actions = (Object.keys(policy) as Action[])
           .filter((a) => policy[a].on === kind)

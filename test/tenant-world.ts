@@ -31,6 +31,8 @@ export interface World extends OrdersWorld {
   viewId: number;
   flagId: number;
   tagId: number;
+  /** A project group holding the project (the team also has roles on the project and the tag). */
+  projectGroupId: number;
   labelId: number;
   labelLinkId: number;
   fileId: number;
@@ -144,6 +146,17 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   const tagId = await create(app, headers, '/api/tags', { title: `${marker} tag` });
   if (flagId) await create(app, headers, `/api/tasks/${taskId}/flags`, { flag: flagId });
   if (tagId) await create(app, headers, `/api/projects/${projectId}/project-tags`, { tag: tagId });
+  const projectGroupId = await create(app, headers, '/api/project-groups', {
+    title: `${marker} project group`,
+    description: `${marker} group description`,
+    project_ids: [projectId],
+  });
+  if (projectGroupId) {
+    for (const url of [`/api/projects/${projectId}/groups/${teamId}`, `/api/teams/${teamId}/tags/${tagId}`]) {
+      const res = await app.inject({ method: 'PUT', url, headers, payload: { role: 'reviewer' } });
+      assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
+    }
+  }
   const labelId = await create(app, headers, '/api/labels', {
     title: `${marker} label`,
     value: { value: marker },
@@ -254,6 +267,7 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     viewId,
     flagId,
     tagId,
+    projectGroupId,
     labelId,
     labelLinkId,
     fileId: file.json().id,

@@ -451,10 +451,10 @@ export interface Invitations {
   project_roles: Generated<Json>;
   revoked_at: Timestamp | null;
   role: Generated<string>;
-  team_ids: Generated<ArrayType<number>>;
+  team_roles: Generated<Json>;
   token_id: number | null;
   updated_at: Generated<Timestamp>;
-  workspace_ids: Generated<ArrayType<number>>;
+  workspace_roles: Generated<Json>;
 }
 
 export interface Jobs {
@@ -938,6 +938,23 @@ export interface ProjectClientApiConfigs {
   updated_by: number | null;
 }
 
+export interface ProjectGroupProjects {
+  created_at: Generated<Timestamp>;
+  organization_id: number;
+  project_group_id: number;
+  project_id: number;
+}
+
+export interface ProjectGroups {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: string | null;
+  id: Generated<number>;
+  organization_id: number;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface ProjectLikes {
   created_at: Generated<Timestamp>;
   organization_id: number;
@@ -1182,6 +1199,16 @@ export interface TeamMembers {
   user_id: number;
 }
 
+export interface TeamProjects {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  organization_id: number;
+  project_id: number;
+  role: Generated<string>;
+  team_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Teams {
   created_at: Generated<Timestamp>;
   created_by: number | null;
@@ -1189,6 +1216,16 @@ export interface Teams {
   id: Generated<number>;
   name: string;
   organization_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface TeamTags {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  organization_id: number;
+  role: Generated<string>;
+  tag_id: number;
+  team_id: number;
   updated_at: Generated<Timestamp>;
 }
 
@@ -1453,6 +1490,8 @@ export interface DB {
   photos: Photos;
   predictions: Predictions;
   project_client_api_configs: ProjectClientApiConfigs;
+  project_group_projects: ProjectGroupProjects;
+  project_groups: ProjectGroups;
   project_likes: ProjectLikes;
   project_members: ProjectMembers;
   project_modules: ProjectModules;
@@ -1476,6 +1515,8 @@ export interface DB {
   tasks: Tasks;
   team_extensions: TeamExtensions;
   team_members: TeamMembers;
+  team_projects: TeamProjects;
+  team_tags: TeamTags;
   teams: Teams;
   third_party_model_versions: ThirdPartyModelVersions;
   upload_sessions: UploadSessions;

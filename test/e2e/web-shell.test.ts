@@ -235,6 +235,7 @@ describe(`web UI end to end [${kind}]`, { skip: missing ? `skipped: ${missing}` 
     for (const [link, heading, shot] of [
       ['Teams', 'Teams', '09-teams'],
       ['Workspaces', 'Workspaces', '10-workspaces'],
+      ['Project groups', 'Project groups', '10b-project-groups'],
     ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();

@@ -19,6 +19,7 @@ const Projects = lazy(() => import('./pages/Projects'));
 const Project = lazy(() => import('./pages/Project'));
 const Teams = lazy(() => import('./pages/Teams'));
 const Workspaces = lazy(() => import('./pages/Workspaces'));
+const ProjectGroups = lazy(() => import('./pages/ProjectGroups'));
 const Members = lazy(() => import('./pages/Members'));
 const ApiKeys = lazy(() => import('./pages/ApiKeys'));
 const AuditLog = lazy(() => import('./pages/AuditLog'));
@@ -33,6 +34,7 @@ export const shellRoutes = [
   { path: 'rooms', label: 'Rooms', element: roomsIndex },
   { path: 'teams', label: 'Teams', element: page(<Teams />) },
   { path: 'workspaces', label: 'Workspaces', element: page(<Workspaces />) },
+  { path: 'project-groups', label: 'Project groups', element: page(<ProjectGroups />) },
   { path: 'members', label: 'Members', element: page(<Members />) },
   { path: 'api-keys', label: 'API keys', element: page(<ApiKeys />) },
   { path: 'audit-log', label: 'Audit log', element: page(<AuditLog />) },

@@ -16,6 +16,7 @@ import * as m0015 from './0015_rooms.ts';
 import * as m0016 from './0016_geodata.ts';
 import * as m0017 from './0017_ml.ts';
 import * as m0020 from './0020_orders.ts';
+import * as m0019 from './0019_groups.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0016_geodata': m0016,
   '0017_ml': m0017,
   '0020_orders': m0020,
+  '0019_groups': m0019,
 };

@@ -1,5 +1,6 @@
 // Who may read which project: the list's SQL condition (projects.access.ts) and the access module's
-// effectiveRoles (GET by id) must agree for every way of holding a role; team-derived access follows the team.
+// effectiveRoles (GET by id) must agree for every way of holding a role (direct, team, group and tag grants);
+// team-derived access follows the team.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestApp } from '../../../test/app.ts';
@@ -84,11 +85,11 @@ forEachDatabase('project access', (ctx) => {
     const owner = await signUp(app);
     const orgId = owner.orgId;
     const people: Record<string, Person> = {};
-    for (const name of ['admin', 'member', 'direct', 'teamed', 'both', 'outsider']) {
+    for (const name of ['admin', 'member', 'direct', 'teamed', 'both', 'outsider', 'grouped', 'tagged']) {
       people[name] = await signUp(app);
     }
     await joinOrganization(ctx.database, owner, orgId, people.admin!, 'admin');
-    for (const name of ['member', 'direct', 'teamed', 'both']) {
+    for (const name of ['member', 'direct', 'teamed', 'both', 'grouped', 'tagged']) {
       await joinOrganization(ctx.database, owner, orgId, people[name]!);
     }
     const teamA = await createTeam(ctx.database, owner, orgId, [
@@ -109,10 +110,24 @@ forEachDatabase('project access', (ctx) => {
     await add(projects.directOnly, people.direct!, 'annotator');
     await add(projects.withA, people.both!, 'reviewer');
     await add(projects.withB, people.both!, 'viewer');
-    // A direct member who then leaves the organization keeps the row but loses the role.
+    // Group grants (team_projects) and tag grants (team_tags).
+    const grant = async (url: string, role: string) => {
+      const res = await call(owner, 'PUT', url, { role });
+      assert.equal(res.statusCode, 201, res.body);
+    };
+    const teamC = await createTeam(ctx.database, owner, orgId, [{ person: people.grouped!, role: 'viewer' }]);
+    await grant(`/api/projects/${projects.plain}/groups/${teamC}`, 'annotator');
+    await grant(`/api/projects/${projects.directOnly}/groups/${teamA}`, 'reviewer');
+    const tag = (await call(owner, 'POST', '/api/tags', { title: 'access-tag' })).json().id as number;
+    await call(owner, 'POST', `/api/projects/${projects.withB}/project-tags`, { tag });
+    const teamD = await createTeam(ctx.database, owner, orgId, [{ person: people.tagged!, role: 'viewer' }]);
+    await grant(`/api/teams/${teamD}/tags/${tag}`, 'manager');
+    // A direct member (also in a team with a grant) who then leaves the organization keeps the rows but
+    // loses the roles.
     const leaver = await signUp(app);
     await joinOrganization(ctx.database, owner, orgId, leaver);
     await add(projects.plain, leaver, 'manager');
+    await call(owner, 'POST', `/api/teams/${teamD}/members`, { user_id: leaver.id, role: 'viewer' });
     await inScope(ctx.database.db, { organizationId: orgId, userId: owner.id }, (tx) =>
       tx
         .deleteFrom('organization_members')
@@ -126,9 +141,11 @@ forEachDatabase('project access', (ctx) => {
       admin: { plain: 'owner', withA: 'owner', withB: 'owner', directOnly: 'owner' },
       member: {},
       direct: { withB: 'owner', directOnly: 'annotator' },
-      teamed: { withA: 'viewer' },
-      both: { withA: 'manager', withB: 'viewer' },
+      teamed: { withA: 'viewer', directOnly: 'reviewer' },
+      both: { withA: 'manager', withB: 'viewer', directOnly: 'reviewer' },
       outsider: {},
+      grouped: { plain: 'annotator' },
+      tagged: { withB: 'manager' },
       leaver: {},
     };
     const everyone: Record<string, Person> = { ...people, owner, leaver };

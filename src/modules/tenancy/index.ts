@@ -12,6 +12,8 @@ import { teamsRoutes } from './teams.routes.ts';
 import { workspacesRoutes } from './workspaces.routes.ts';
 
 export { insertOrganizationWithOwner, slugify } from './organizations.repo.ts';
+export { escapeLike } from './teams.repo.ts';
+export { cleanDescription, cleanText } from './teams.service.ts';
 
 export interface TenancyModule {
   /** Joins user `userId` to the organization (and teams/projects/workspaces) of an invitation token. */

@@ -9,8 +9,20 @@ export interface ProjectGrant {
   project_id: number;
   role: string;
 }
+export interface TeamGrant {
+  team_id: number;
+  role: string;
+}
+export interface WorkspaceGrant {
+  workspace_id: number;
+  role: string;
+}
 
 type ProjectRoleName = 'owner' | 'manager' | 'annotator' | 'reviewer' | 'viewer';
+type TeamRoleName = 'owner' | 'manager' | 'viewer';
+type WorkspaceRoleName = 'manager' | 'member';
+
+const list = <T>(value: unknown) => (Array.isArray(value) ? (value as T[]) : []);
 
 export function toInvitation(i: Selectable<Invitations>) {
   return {
@@ -18,11 +30,18 @@ export function toInvitation(i: Selectable<Invitations>) {
     organization: i.organization_id,
     email: i.email,
     role: i.role as 'owner' | 'admin' | 'member',
-    // int8[] arrives as strings (only scalar int8 has a number parser).
-    team_ids: (i.team_ids ?? []).map(Number),
-    project_roles: ((i.project_roles ?? []) as unknown as ProjectGrant[]).map((g) => ({
+    team_ids: list<TeamGrant>(i.team_roles).map((g) => Number(g.team_id)),
+    team_roles: list<TeamGrant>(i.team_roles).map((g) => ({
+      team_id: Number(g.team_id),
+      role: g.role as TeamRoleName,
+    })),
+    project_roles: list<ProjectGrant>(i.project_roles).map((g) => ({
       project_id: Number(g.project_id),
       role: g.role as ProjectRoleName,
+    })),
+    workspace_roles: list<WorkspaceGrant>(i.workspace_roles).map((g) => ({
+      workspace_id: Number(g.workspace_id),
+      role: g.role as WorkspaceRoleName,
     })),
     expires_at: i.expires_at,
     created_at: i.created_at,
@@ -31,7 +50,11 @@ export function toInvitation(i: Selectable<Invitations>) {
 }
 
 /** Which of `ids` are rows of `table` visible in this unit of work (i.e. in its organization). */
-export async function existingIds(tx: Tx, table: 'teams' | 'projects', ids: number[]): Promise<Set<number>> {
+export async function existingIds(
+  tx: Tx,
+  table: 'teams' | 'projects' | 'workspaces',
+  ids: number[],
+): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const rows = await tx.selectFrom(table).select('id').where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));
@@ -41,8 +64,9 @@ export interface NewInvitation {
   organizationId: number;
   email: string;
   role: string;
-  teamIds: number[];
+  teamRoles: TeamGrant[];
   projectRoles: ProjectGrant[];
+  workspaceRoles: WorkspaceGrant[];
   invitedBy: number;
   expiresAt: Date;
 }
@@ -54,8 +78,9 @@ export function insertInvitation(tx: Tx, inv: NewInvitation) {
       organization_id: inv.organizationId,
       email: inv.email,
       role: inv.role,
-      team_ids: inv.teamIds,
+      team_roles: JSON.stringify(inv.teamRoles),
       project_roles: JSON.stringify(inv.projectRoles),
+      workspace_roles: JSON.stringify(inv.workspaceRoles),
       invited_by: inv.invitedBy,
       expires_at: inv.expiresAt,
     })
@@ -117,34 +142,48 @@ export async function revokeInvitation(tx: Tx, invitationId: number, tokenId: nu
   }
 }
 
+/** SQL: the role of `excluded` when it is stronger than the existing row's (earlier in `order` is stronger). */
+const stronger = (table: string, order: readonly string[]) => {
+  const arr = sql.raw(`ARRAY[${order.map((r) => `'${r}'`).join(', ')}]`);
+  return sql`CASE WHEN array_position(${arr}, EXCLUDED.role) < array_position(${arr}, ${sql.ref(`${table}.role`)})
+    THEN EXCLUDED.role ELSE ${sql.ref(`${table}.role`)} END`;
+};
+
 /**
- * The invitee's team and project memberships, set-based. Teams or projects deleted since the invitation are
- * skipped; an existing team membership is kept; on a project the stronger role wins.
+ * The invitee's team, project and workspace memberships with the invited roles, set-based. Teams, projects or
+ * workspaces deleted since the invitation are skipped; where the person already is a member the stronger role
+ * wins.
  */
 export async function grantInvitedAccess(
   tx: Tx,
   inv: Selectable<Invitations>,
   userId: number,
 ): Promise<void> {
-  const teamIds = (inv.team_ids ?? []).map(Number);
-  if (teamIds.length) {
-    await sql`
-      INSERT INTO team_members (organization_id, team_id, user_id, role)
-      SELECT t.organization_id, t.id, ${userId}, 'viewer' FROM teams t WHERE t.id = ANY(${teamIds}::bigint[])
-      ON CONFLICT (team_id, user_id) DO NOTHING
-    `.execute(tx);
-  }
+  const json = (v: unknown) => JSON.stringify(Array.isArray(v) ? v : []);
+  await sql`
+    INSERT INTO team_members (organization_id, team_id, user_id, role)
+    SELECT t.organization_id, t.id, ${userId}, g.role
+    FROM jsonb_to_recordset(${json(inv.team_roles)}::jsonb) AS g(team_id bigint, role text)
+    JOIN teams t ON t.id = g.team_id
+    ON CONFLICT (team_id, user_id) DO UPDATE SET
+      role = ${stronger('team_members', ['owner', 'manager', 'viewer'])}, updated_at = now()
+  `.execute(tx);
   await sql`
     INSERT INTO project_members (organization_id, project_id, user_id, role)
     SELECT p.organization_id, p.id, ${userId}, g.role
-    FROM jsonb_to_recordset(${JSON.stringify(inv.project_roles ?? [])}::jsonb) AS g(project_id bigint, role text)
+    FROM jsonb_to_recordset(${json(inv.project_roles)}::jsonb) AS g(project_id bigint, role text)
     JOIN projects p ON p.id = g.project_id
     ON CONFLICT (project_id, user_id) DO UPDATE SET
-      role = CASE
-        WHEN array_position(ARRAY['owner', 'manager', 'annotator', 'reviewer', 'viewer'], EXCLUDED.role)
-           < array_position(ARRAY['owner', 'manager', 'annotator', 'reviewer', 'viewer'], project_members.role)
-        THEN EXCLUDED.role ELSE project_members.role END,
+      role = ${stronger('project_members', ['owner', 'manager', 'annotator', 'reviewer', 'viewer'])},
       updated_at = now()
+  `.execute(tx);
+  await sql`
+    INSERT INTO workspace_members (organization_id, workspace_id, user_id, role)
+    SELECT w.organization_id, w.id, ${userId}, g.role
+    FROM jsonb_to_recordset(${json(inv.workspace_roles)}::jsonb) AS g(workspace_id bigint, role text)
+    JOIN workspaces w ON w.id = g.workspace_id
+    ON CONFLICT (workspace_id, user_id) DO UPDATE SET
+      role = ${stronger('workspace_members', ['manager', 'member'])}, updated_at = now()
   `.execute(tx);
 }
 

@@ -1,4 +1,5 @@
-// Invitations: create, list pending, revoke (owners and admins), and accept with the mailed token.
+// Invitations: create, list pending, revoke (owners and admins), invitations into one team, project or
+// workspace (its member managers), and accept with the mailed token.
 import Type from 'typebox';
 import { actorOf } from '../../platform/auth/plugin.ts';
 import type { App } from '../../platform/http/app-types.ts';
@@ -10,8 +11,11 @@ import {
   CreateInvitationBody,
   Invitation,
   InvitationParams,
+  ProjectInvitationBody,
+  TeamInvitationBody,
+  WorkspaceInvitationBody,
 } from './invitations.schemas.ts';
-import type { InvitationsService } from './invitations.service.ts';
+import type { InvitationScope, InvitationsService } from './invitations.service.ts';
 
 const tags = ['invitations'];
 
@@ -65,6 +69,36 @@ export function invitationsRoutes(app: App, invitations: InvitationsService): vo
       return reply.status(204).send(null);
     },
   );
+
+  const scoped = [
+    { kind: 'team', path: '/api/teams/:id/invitations', body: TeamInvitationBody, lowest: 'viewer' },
+    { kind: 'project', path: '/api/projects/:id/invitations', body: ProjectInvitationBody, lowest: 'viewer' },
+    {
+      kind: 'workspace',
+      path: '/api/workspaces/:id/invitations',
+      body: WorkspaceInvitationBody,
+      lowest: 'member',
+    },
+  ] as const;
+  for (const { kind, path, body, lowest } of scoped) {
+    app.post(
+      path,
+      {
+        schema: {
+          tags: [`${kind}s`],
+          summary: `Invite an email address into the ${kind} with a role (${lowest} when absent); they join the organization as member`,
+          params: IdParams,
+          body,
+          response: { 201: Invitation, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const { email, role = lowest } = request.body as { email: string; role?: string };
+        const scope = { kind, id: request.params.id, role } as InvitationScope;
+        return reply.status(201).send(await invitations.invite(actorOf(request), scope, email));
+      },
+    );
+  }
 
   app.post(
     '/api/invitations/accept',

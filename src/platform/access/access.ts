@@ -23,6 +23,7 @@ const nouns: Record<ResourceKind, string> = {
   team: 'team',
   workspace: 'workspace',
   room: 'room',
+  project_group: 'project group',
 };
 
 /** The actor's role in its current organization, or null when not a member. */
@@ -84,13 +85,26 @@ export async function effectiveRoles(
   if (ids.length === 0) return roles;
   const uid = actor.userId;
   if (kind === 'project') {
+    // Direct membership, the project's team (team role), and every team the person is in that was given a
+    // role on the project or on one of its tags (the grant's role): the strongest wins.
     const { rows } = await sql<{
       id: number;
       org_role: string;
       direct: string | null;
       team: TeamRole | null;
+      groups: string[] | null;
     }>`
-      SELECT p.id, om.role AS org_role, pm.role AS direct, tm.role AS team
+      SELECT p.id, om.role AS org_role, pm.role AS direct, tm.role AS team,
+        ARRAY(
+          SELECT tp.role FROM team_projects tp
+          JOIN team_members gm ON gm.team_id = tp.team_id AND gm.user_id = ${uid}
+          WHERE tp.project_id = p.id
+          UNION ALL
+          SELECT tt.role FROM project_tags pt
+          JOIN team_tags tt ON tt.tag_id = pt.tag_id
+          JOIN team_members gm ON gm.team_id = tt.team_id AND gm.user_id = ${uid}
+          WHERE pt.project_id = p.id
+        ) AS groups
       FROM projects p
       JOIN organization_members om ON om.organization_id = p.organization_id AND om.user_id = ${uid}
       LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = ${uid}
@@ -98,8 +112,21 @@ export async function effectiveRoles(
       WHERE p.id = ANY(${ids as number[]}::bigint[])`.execute(tx);
     for (const r of rows) {
       const viaOrg = r.org_role === 'owner' || r.org_role === 'admin' ? orgAdminImplies.project : null;
-      const role = strongest('project', viaOrg, r.direct, r.team ? teamRoleOnProject[r.team] : null);
+      const viaTeam = r.team ? teamRoleOnProject[r.team] : null;
+      const role = strongest('project', viaOrg, r.direct, viaTeam, ...(r.groups ?? []));
       if (role) roles.set(r.id, role);
+    }
+    return roles;
+  }
+  if (kind === 'project_group') {
+    const { rows } = await sql<{ id: number; org_role: string; mine: boolean }>`
+      SELECT g.id, om.role AS org_role, g.created_by IS NOT DISTINCT FROM ${uid}::bigint AS mine
+      FROM project_groups g
+      JOIN organization_members om ON om.organization_id = g.organization_id AND om.user_id = ${uid}
+      WHERE g.id = ANY(${ids as number[]}::bigint[])`.execute(tx);
+    for (const r of rows) {
+      const owns = r.mine || r.org_role === 'owner' || r.org_role === 'admin';
+      roles.set(r.id, owns ? orgAdminImplies.project_group : 'member');
     }
     return roles;
   }

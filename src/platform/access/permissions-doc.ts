@@ -5,6 +5,7 @@ import {
   jobRoles,
   orgRoles,
   policy,
+  projectGroupRoles,
   projectRoles,
   type ResourceKind,
   roomRoles,
@@ -18,6 +19,7 @@ const rolesOf: Record<ResourceKind, readonly string[]> = {
   team: teamRoles,
   workspace: workspaceRoles,
   room: roomRoles,
+  project_group: projectGroupRoles,
 };
 
 export function renderPermissions(): string {
@@ -29,12 +31,16 @@ export function renderPermissions(): string {
     'A person outside the organization, or without any role on a team, workspace, project or room, gets 404',
     '(the thing does not exist for them); a role that is not enough gets 403. Organization owners and admins hold',
     'the owner role on every project and team of their organization, the manager role on every workspace and the',
-    "OWNER role on every room. A team's members hold the team's role on the team's projects. Actions marked *",
-    'create content and are refused to unapproved accounts when `APPROVAL_REQUIRED=true`.',
+    "OWNER role on every room and project group. A team's members hold the team's role on the team's projects,",
+    'the role the team was given on a project (`/api/projects/{id}/groups`) and the role the team was given on a',
+    "tag on every project with that tag (`/api/teams/{id}/tags`); a person's role on a project is the strongest of",
+    'these and their own. A project group is owned by its creator; every other member of the organization sees it',
+    '(and only those of its projects they may read). Actions marked * create content and are refused to',
+    'unapproved accounts when `APPROVAL_REQUIRED=true`.',
   ];
-  for (const kind of ['organization', 'team', 'workspace', 'project', 'room'] as const) {
+  for (const kind of ['organization', 'team', 'workspace', 'project', 'room', 'project_group'] as const) {
     const roles = rolesOf[kind];
-    lines.push('', `## ${kind[0]!.toUpperCase()}${kind.slice(1)} roles`, '');
+    lines.push('', `## ${kind[0]!.toUpperCase()}${kind.slice(1).replace('_', ' ')} roles`, '');
     lines.push(`| action | ${roles.join(' | ')} | what it allows |`);
     lines.push(`|---|${roles.map(() => '---').join('|')}|---|`);
     for (const [action, rule] of Object.entries(policy) as [Action, (typeof policy)[Action]][]) {

@@ -9,6 +9,8 @@ export const workspaceRoles = ['manager', 'member'] as const;
 export const jobRoles = ['contractor', 'insurance_adjuster', 'project_manager'] as const;
 /** Seed 001 (NVEIL) spells room roles in capitals; they are stored and shown that way. */
 export const roomRoles = ['OWNER', 'MEMBER'] as const;
+/** A project group's creator (and the organization's owners and admins) own it; every other member sees it. */
+export const projectGroupRoles = ['owner', 'member'] as const;
 
 export type OrgRoleName = (typeof orgRoles)[number];
 export type ProjectRole = (typeof projectRoles)[number];
@@ -16,8 +18,9 @@ export type TeamRole = (typeof teamRoles)[number];
 export type WorkspaceRole = (typeof workspaceRoles)[number];
 export type JobRole = (typeof jobRoles)[number];
 export type RoomRole = (typeof roomRoles)[number];
+export type ProjectGroupRole = (typeof projectGroupRoles)[number];
 
-export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace' | 'room';
+export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace' | 'room' | 'project_group';
 
 export interface Rule {
   on: ResourceKind;
@@ -94,16 +97,38 @@ export const policy = {
   },
   'project.create': { on: 'organization', roles: everyOrgRole, creates: true, summary: 'create a project' },
 
+  'project_group.create': {
+    on: 'organization',
+    roles: everyOrgRole,
+    creates: true,
+    summary: 'create a project group (you own it)',
+  },
+  'organization.team_tags.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: 'give a team a role on every project with a tag, change or take it away',
+  },
+
   'team.read': { on: 'team', roles: teamRoles, summary: 'see the team and its members' },
   'team.update': { on: 'team', roles: ['owner', 'manager'], summary: 'rename, describe' },
   'team.delete': { on: 'team', roles: ['owner'], summary: 'delete the team' },
   'team.members.manage': { on: 'team', roles: ['owner', 'manager'], summary: 'add, change, remove members' },
   'team.owners.manage': { on: 'team', roles: ['owner'], summary: 'grant or revoke the owner role' },
+  'team.invite': {
+    on: 'team',
+    roles: ['owner', 'manager'],
+    summary: 'invite an email address into the team (and the organization, as member)',
+  },
 
   'workspace.read': { on: 'workspace', roles: workspaceRoles, summary: 'see the workspace and its members' },
   'workspace.update': { on: 'workspace', roles: ['manager'], summary: 'rename, describe, recolour' },
   'workspace.delete': { on: 'workspace', roles: ['manager'], summary: 'delete the workspace' },
   'workspace.members.manage': { on: 'workspace', roles: ['manager'], summary: 'add, change, remove members' },
+  'workspace.invite': {
+    on: 'workspace',
+    roles: ['manager'],
+    summary: 'invite an email address into the workspace (and the organization, as member)',
+  },
 
   'project.read': { on: 'project', roles: everyProjectRole, summary: 'see the project' },
   'project.update': { on: 'project', roles: ['owner', 'manager'], summary: 'edit fields, team, workspace' },
@@ -115,6 +140,17 @@ export const policy = {
     summary: 'add, change, remove non-owner members',
   },
   'project.owners.manage': { on: 'project', roles: ['owner'], summary: 'grant or revoke the owner role' },
+  'project.invite': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: 'invite an email address into the project (and the organization, as member); owner: owners only',
+  },
+  'project.groups.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary:
+      'give a team (user group) a role on the project, change or take it away (owner: project.owners.manage)',
+  },
   'project.modules.update': {
     on: 'project',
     roles: ['owner', 'manager'],
@@ -229,6 +265,18 @@ export const policy = {
     jobRoles: ['project_manager'],
     summary: 'edit and delete photos, detectors, share links, delete tags',
   },
+
+  'project_group.read': {
+    on: 'project_group',
+    roles: projectGroupRoles,
+    summary: 'see the project group and those of its projects you may read',
+  },
+  'project_group.update': {
+    on: 'project_group',
+    roles: ['owner'],
+    summary: 'rename, describe, add and remove projects (ones you may read)',
+  },
+  'project_group.delete': { on: 'project_group', roles: ['owner'], summary: 'delete the project group' },
 
   'room.create': {
     on: 'organization',
@@ -361,6 +409,7 @@ export type Action = keyof typeof policy;
  */
 export const orgAdminImplies: Record<Exclude<ResourceKind, 'organization'>, string> = {
   project: 'owner',
+  project_group: 'owner',
   room: 'OWNER',
   team: 'owner',
   workspace: 'manager',
@@ -384,7 +433,9 @@ export function strongest(kind: ResourceKind, ...roles: (string | null | undefin
           ? teamRoles
           : kind === 'room'
             ? roomRoles
-            : workspaceRoles;
+            : kind === 'project_group'
+              ? projectGroupRoles
+              : workspaceRoles;
   let best: string | null = null;
   for (const r of roles) {
     if (r && order.includes(r) && (best === null || order.indexOf(r) < order.indexOf(best))) best = r;

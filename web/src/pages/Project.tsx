@@ -1,10 +1,11 @@
-// One project: settings (title, description, status), modules, members and their roles.
+// One project: settings (title, description, status), modules, members and their roles, teams with a role.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, call, type Ok } from '../api/client';
 import { personName, useOrgMembers } from '../hooks';
 import { Empty, ErrorBox, Field, Loading, PageHeader, Pager, roleLabel, Select, TextArea } from '../ui/ui';
+import { ProjectTeams } from './ProjectTeams';
 
 type ProjectT = Ok<'/api/projects/{id}', 'get'>;
 const MODULES = ['annotation', 'photos', 'geodata', 'rooms'] as const;
@@ -328,6 +329,7 @@ export default function Project() {
             <Modules project={project.data} />
           </div>
           <Members project={project.data} />
+          <ProjectTeams projectId={project.data.id} manage={canWrite(project.data.role)} />
           {project.data.role === 'owner' ? <DeleteProject project={project.data} /> : null}
         </>
       ) : null}
