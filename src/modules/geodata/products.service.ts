@@ -240,9 +240,10 @@ export function createProductsService(
             `project ${row.project_id} is published: its data products stay public`,
           );
         }
-        // A fresh token each time a product is made public, so an old link stops working once revoked.
+        // A fresh token each time a product is made public after a revoke (which drops the token), so an old
+        // link stops working; a token the published project's STAC already hands out is kept.
         const token = isPublic
-          ? row.own_public && row.token_sealed
+          ? row.token_sealed
             ? open(key, row.token_sealed)
             : randomBytes(24).toString('base64url')
           : null;
