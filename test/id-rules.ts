@@ -90,6 +90,10 @@ export const idRules: IdRule[] = [
     match: /^\/api\/public\/data-products\/\{token\}/,
     values: (w) => ({ token: w.publicToken, z: 0, x: 0, y: 0 }),
   },
+  {
+    match: /^\/api\/stac\/collections\/\{project_id\}/,
+    values: (w) => ({ project_id: w.projectId, item_id: w.dataProductId }),
+  },
   { match: /^\/sl\/\{code\}$/, values: (w) => ({ code: w.shortCode }) },
   // Global user administration: B is not an administrator.
   { match: /^\/api\/admin\/users\/\{id\}\//, values: (w) => ({ id: w.owner.id }), status: 403 },

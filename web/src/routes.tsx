@@ -21,6 +21,8 @@ const ApiKeys = lazy(() => import('./pages/ApiKeys'));
 const AuditLog = lazy(() => import('./pages/AuditLog'));
 const Jobs = lazy(() => import('./pages/Jobs'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const GeoMap = lazy(() => import('./modules/geodata/MapPage'));
+const PublicMap = lazy(() => import('./modules/geodata/PublicMap'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -42,6 +44,7 @@ export const router = createBrowserRouter([
   { path: '/reset-password', element: page(<ResetPassword />) },
   { path: '/confirm-email', element: page(<ConfirmEmail />) },
   { path: '/accept-invite', element: page(<AcceptInvite />) },
+  { path: '/public/projects/:id', element: page(<PublicMap />) },
   {
     path: '/',
     element: <Shell />,
@@ -49,6 +52,7 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/projects" replace /> },
       ...shellRoutes.map(({ path, element }) => ({ path, element })),
       { path: 'projects/:id', element: page(<Project />) },
+      { path: 'projects/:id/map', element: page(<GeoMap />) },
       { path: '*', element: page(<NotFound />) },
     ],
   },
