@@ -5,6 +5,7 @@ import type { GeoJSONSource, RasterTileSource } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './geodata.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useRef, useState } from 'react';
 
 export interface RasterLayer {
@@ -22,6 +23,12 @@ export interface MapViewProps {
   fit: number[] | null;
   label: string;
 }
+
+// The worker bundled by Vite with its imports (MapLibre 6 ships it as an ES module).
+maplibregl.setWorkerUrl(workerUrl);
+
+/** Absolute tile URL with its {z}/{x}/{y} placeholders kept as they are (URL() would escape them). */
+const abs = (path: string) => `${window.location.origin}${path}`;
 
 const empty = { type: 'FeatureCollection', features: [] } as const;
 
@@ -85,16 +92,13 @@ export function MapView({ boundary, rasters, vectors, fit, label }: MapViewProps
       if (!source) {
         m.addSource(id, {
           type: 'raster',
-          tiles: [new URL(r.tiles, window.location.origin).href],
+          tiles: [abs(r.tiles)],
           tileSize: 256,
           ...(r.bounds && r.bounds.length === 4 && { bounds: r.bounds as [number, number, number, number] }),
         });
         m.addLayer({ id, type: 'raster', source: id }, 'boundary-line');
-      } else if (
-        (source as unknown as { tiles?: string[] }).tiles?.[0] !==
-        new URL(r.tiles, window.location.origin).href
-      ) {
-        source.setTiles([new URL(r.tiles, window.location.origin).href]);
+      } else if ((source as unknown as { tiles?: string[] }).tiles?.[0] !== abs(r.tiles)) {
+        source.setTiles([abs(r.tiles)]);
       }
       m.setPaintProperty(id, 'raster-opacity', r.opacity);
       m.setLayoutProperty(id, 'visibility', r.visible ? 'visible' : 'none');
