@@ -91,14 +91,24 @@ export const idRules: IdRule[] = [
   },
   { match: /^\/api\/licenses\/\{id\}/, values: (w) => ({ id: w.licenseId, user_id: w.owner.id }) },
   { match: /^\/api\/flights\/\{id\}/, values: (w) => ({ id: w.flightId }) },
-  { match: /^\/api\/data-products\/\{id\}/, values: (w) => ({ id: w.dataProductId }) },
+  {
+    match: /^\/api\/data-products\/\{id\}/,
+    values: (w) => ({ id: w.dataProductId, z: 0, x: 0, y: 0 }),
+  },
   { match: /^\/api\/vector-layers\/\{id\}/, values: (w) => ({ id: w.vectorLayerId }) },
   {
     match: /^\/api\/users\/me\/styles\/\{data_product_id\}$/,
     values: (w) => ({ data_product_id: w.dataProductId }),
   },
   // Public by token (the isolation suite skips public routes; the fuzz suite needs their parameters).
-  { match: /^\/api\/public\/data-products\/\{token\}$/, values: (w) => ({ token: w.publicToken }) },
+  {
+    match: /^\/api\/public\/data-products\/\{token\}/,
+    values: (w) => ({ token: w.publicToken, z: 0, x: 0, y: 0 }),
+  },
+  {
+    match: /^\/api\/stac\/collections\/\{project_id\}/,
+    values: (w) => ({ project_id: w.projectId, item_id: w.dataProductId }),
+  },
   { match: /^\/sl\/\{code\}$/, values: (w) => ({ code: w.shortCode }) },
   // Orders module.
   { match: /^\/api\/orders\/\{id\}/, values: (w) => ({ id: w.orderId, contract_id: w.contractId }) },

@@ -198,6 +198,7 @@ export interface DataProducts {
   band_count: number | null;
   bounds: Json | null;
   bounds_4326: Json | null;
+  cog_file_id: number | null;
   created_at: Generated<Timestamp>;
   created_by: number | null;
   crs: string | null;

@@ -11,21 +11,27 @@ export function browserMissing(): string | null {
   return `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (never \`npx playwright install\`)`;
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. the software WebGL flags of the map test (WEBGL_ARGS). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
       '--headless',
       '--no-sandbox',
-      '--disable-gpu',
+      // Software WebGL needs the GPU process; without extra flags there is no GPU to use at all.
+      ...(extraArgs.length ? [] : ['--disable-gpu']),
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
+
+/** WebGL without a GPU (MapLibre): ANGLE over SwiftShader, which headless Chromium refuses unless told. */
+export const WEBGL_ARGS = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

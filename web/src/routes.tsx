@@ -25,6 +25,8 @@ const ApiKeys = lazy(() => import('./pages/ApiKeys'));
 const AuditLog = lazy(() => import('./pages/AuditLog'));
 const Jobs = lazy(() => import('./pages/Jobs'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const GeoMap = lazy(() => import('./modules/geodata/MapPage'));
+const PublicMap = lazy(() => import('./modules/geodata/PublicMap'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -49,6 +51,7 @@ export const router = createBrowserRouter([
   { path: '/confirm-email', element: page(<ConfirmEmail />) },
   { path: '/accept-invite', element: page(<AcceptInvite />) },
   ...publicRoomRoutes,
+  { path: '/public/projects/:id', element: page(<PublicMap />) },
   {
     path: '/',
     element: <Shell />,
@@ -59,6 +62,7 @@ export const router = createBrowserRouter([
       ...photoRoutes,
       ...roomRoutes,
       ...annotationRoutes,
+      { path: 'projects/:id/map', element: page(<GeoMap />) },
       { path: '*', element: page(<NotFound />) },
     ],
   },

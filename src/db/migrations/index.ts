@@ -17,6 +17,7 @@ import * as m0016 from './0016_geodata.ts';
 import * as m0017 from './0017_ml.ts';
 import * as m0020 from './0020_orders.ts';
 import * as m0019 from './0019_groups.ts';
+import * as m0021 from './0021_geodata_serving.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0017_ml': m0017,
   '0020_orders': m0020,
   '0019_groups': m0019,
+  '0021_geodata_serving': m0021,
 };

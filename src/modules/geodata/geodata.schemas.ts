@@ -154,6 +154,8 @@ export const DataProduct = Type.Object({
   band_count: Nullable(Type.Integer()),
   resolution: Nullable(Type.Array(Type.Number())),
   point_count: Nullable(Type.Integer()),
+  cog_file_id: Nullable(Id),
+  tiles_url: Nullable(Type.String({ description: 'XYZ template of the PNG tiles, once the COG exists' })),
   is_public: Type.Boolean({ description: 'its own permission is public, or its project is published' }),
   stats: Type.Array(JsonObject, { description: 'per-band statistics, band order' }),
   created_at: Timestamp,

@@ -1,6 +1,7 @@
 // Geodata use cases on the project side: boundary, geo fields, publishing, campaigns, flights. D2S rules:
 // Viewer reads only, Manager writes, Owner deletes and publishes (policy.ts 'geodata.*' on the project);
 // another organization's or a non-member's project is invisible and answers 404.
+import { createHash } from 'node:crypto';
 import { inScope, type Tx } from '../../db/scope.ts';
 import { authorize, effectiveRoles } from '../../platform/access/access.ts';
 import type { Action } from '../../platform/access/policy.ts';
@@ -18,6 +19,10 @@ export function orgOf(actor: Actor): number {
   if (actor.organizationId === null) throw new AppError('not_found', 'organization not found');
   return actor.organizationId;
 }
+
+/** The public_tokens key of a published project: public by design (its STAC is open), so not a secret. */
+export const publishedProjectHash = (projectId: number) =>
+  createHash('sha256').update(`published_project:${projectId}`).digest('hex');
 
 export function runner({ database }: Pick<Deps, 'database'>) {
   return <T>(actor: Actor, fn: (tx: Tx, org: number) => Promise<T>) => {
@@ -183,6 +188,23 @@ export function createGeodataService(deps: Pick<Deps, 'database'>, spatial: Spat
           { published_by: published ? actor.userId : null },
           published,
         );
+        // The public directory entry the STAC routes look a published project up by (stac.service.ts).
+        await tx
+          .deleteFrom('public_tokens')
+          .where('kind', '=', 'published_project')
+          .where('target_id', '=', projectId)
+          .execute();
+        if (published) {
+          await tx
+            .insertInto('public_tokens')
+            .values({
+              token_hash: publishedProjectHash(projectId),
+              kind: 'published_project',
+              organization_id: org,
+              target_id: projectId,
+            })
+            .execute();
+        }
         await record(tx, actor, published ? 'geodata.publish' : 'geodata.unpublish', 'project', projectId);
         return (await repo.geoFields(tx, projectId))!;
       });

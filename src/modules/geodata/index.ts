@@ -8,11 +8,18 @@ import { createGeodataService } from './geodata.service.ts';
 import { defineRasterJob } from './products.jobs.ts';
 import { createProductsService } from './products.service.ts';
 import { createSpatial } from './spatial.ts';
+import { stacRoutes } from './stac.routes.ts';
+import { createStacService } from './stac.service.ts';
+import { tilesRoutes } from './tiles.routes.ts';
+import { createTilesService } from './tiles.service.ts';
 import { createVectorsService } from './vectors.service.ts';
 
 export function geodataModule(app: App, deps: Deps): void {
   defineRasterJob(deps);
   const spatial = createSpatial();
   const geo = createGeodataService(deps, spatial);
-  geodataRoutes(app, geo, createProductsService(deps, geo), createVectorsService(deps, spatial));
+  const products = createProductsService(deps, geo);
+  geodataRoutes(app, geo, products, createVectorsService(deps, spatial));
+  tilesRoutes(app, createTilesService(deps, products));
+  stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
 }

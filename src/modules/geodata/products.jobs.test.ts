@@ -1,22 +1,15 @@
-// The raster job end to end: a GeoTIFF the test writes with geotiff.js is uploaded, registered as a data
-// product, read by the job (CRS, bounds, resolution, bands, statistics); a file that is not a GeoTIFF fails
-// the job and the product with the reason.
+// The raster job end to end: a GeoTIFF the test writes with GDAL is uploaded, registered as a data product,
+// validated and described by gdalinfo (CRS, bounds, resolution, bands, statistics) and converted to a COG by
+// gdal_translate; a file that is not a raster fails the job and the product with GDAL's reason.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { writeArrayBuffer } from 'geotiff';
+import { fromArrayBuffer } from 'geotiff';
 import { createTestApp } from '../../../test/app.ts';
 import { forEachDatabase } from '../../../test/harness.ts';
 import { type Person, signUp } from '../../../test/http-factories.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { multipart } from '../files/files.test-kit.ts';
-import { bandStats } from './products.jobs.ts';
-
-test('band statistics skip nodata and NaN', () => {
-  const { std, ...rest } = bandStats([1, 2, 3, 0, Number.NaN], 1, 0);
-  assert.deepEqual(rest, { band: 1, min: 1, max: 3, mean: 2, valid_count: 3, nodata: 0 });
-  assert.ok(Math.abs(std! - Math.sqrt(2 / 3)) < 1e-12);
-  assert.equal(bandStats([0, 0], 2, 0).mean, null);
-});
+import { gridTiff, rgbTiff } from './gdal.test-kit.ts';
 
 forEachDatabase('geodata raster job', (ctx) => {
   let app: App;
@@ -83,17 +76,15 @@ forEachDatabase('geodata raster job', (ctx) => {
     throw new Error(`job ${jobId} did not finish`);
   }
 
-  test('a GeoTIFF gets its CRS, bounds, resolution, bands and per-band statistics', async () => {
-    const values = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
-    const tiff = writeArrayBuffer(values, {
-      width: 4,
-      height: 4,
-      ModelPixelScale: [0.001, 0.001, 0],
-      ModelTiepoint: [0, 0, 0, 10, 50.004, 0],
-      GeographicTypeGeoKey: 4326,
-      GTModelTypeGeoKey: 2,
-    });
-    const product = await register('ndvi.tif', Buffer.from(tiff), 'image/tiff');
+  test('a GeoTIFF gets its CRS, bounds, resolution, bands, statistics and a COG', async () => {
+    const values = [
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10, 11, 12],
+      [13, 14, 15, 16],
+    ];
+    const tiff = await gridTiff({ values, xll: 10, yll: 50, cell: 0.001, epsg: 4326 });
+    const product = await register('ndvi.tif', tiff, 'image/tiff');
     const job = await settled(product.job_id);
     assert.equal(job.state, 'succeeded', JSON.stringify(job));
     const got = (
@@ -105,11 +96,52 @@ forEachDatabase('geodata raster job', (ctx) => {
     assert.deepEqual(got.resolution, [0.001, 0.001]);
     [10, 50, 10.004, 50.004].forEach((want, i) => {
       assert.ok(Math.abs(got.bounds[i] - want) < 1e-9, `bounds[${i}]`);
+      assert.ok(Math.abs(got.bounds_4326[i] - want) < 1e-6, `bounds_4326[${i}]`);
     });
     assert.equal(got.stats.length, 1);
     assert.deepEqual(
       [got.stats[0].band, got.stats[0].min, got.stats[0].max, got.stats[0].mean],
       [1, 1, 16, 8.5],
+    );
+    assert.ok(got.cog_file_id, 'the COG is stored');
+    // The COG is a real Cloud Optimized GeoTIFF on the Web Mercator grid, served by the download route.
+    const file = await app.inject({
+      method: 'GET',
+      url: `/api/data-products/${product.id}/file`,
+      headers: owner.headers,
+    });
+    assert.equal(file.statusCode, 200, file.body);
+    const image = await (await fromArrayBuffer(new Uint8Array(file.rawPayload).buffer)).getImage();
+    assert.equal((image.getGeoKeys() as Record<string, number>).ProjectedCSTypeGeoKey, 3857);
+    assert.equal(image.getTileWidth(), 256);
+  });
+
+  test('a projected GeoTIFF records its own CRS and bounds, and WGS 84 bounds', async () => {
+    const tiff = await rgbTiff({
+      size: 32,
+      epsg: 32632,
+      bounds: [500000, 5599680, 500320, 5600000],
+      rgb: [200, 30, 40],
+    });
+    const product = await register('ortho.tif', tiff, 'image/tiff');
+    assert.equal((await settled(product.job_id)).state, 'succeeded');
+    const got = (
+      await app.inject({ method: 'GET', url: `/api/data-products/${product.id}`, headers: owner.headers })
+    ).json();
+    assert.equal(got.crs, 'EPSG:32632');
+    assert.equal(got.band_count, 3);
+    assert.deepEqual(got.bounds, [500000, 5599680, 500320, 5600000]);
+    assert.deepEqual(got.resolution, [10, 10]);
+    // UTM 32N easting 500000 is the 9th meridian; 5600000 m north is about 50.5 degrees.
+    assert.ok(Math.abs(got.bounds_4326[0] - 9) < 1e-6, String(got.bounds_4326));
+    assert.ok(got.bounds_4326[3] > 50.5 && got.bounds_4326[3] < 50.6, String(got.bounds_4326));
+    assert.deepEqual(
+      got.stats.map((s: { min: number; max: number }) => [s.min, s.max]),
+      [
+        [200, 200],
+        [30, 30],
+        [40, 40],
+      ],
     );
   });
 
@@ -121,6 +153,7 @@ forEachDatabase('geodata raster job', (ctx) => {
       await app.inject({ method: 'GET', url: `/api/data-products/${product.id}`, headers: owner.headers })
     ).json();
     assert.equal(got.status, 'failed');
-    assert.match(got.error, /not a valid GeoTIFF/);
+    assert.match(got.error, /not a valid raster: .*notes\.tif.* not recognized as a supported file format/);
+    assert.equal(got.cog_file_id, null);
   });
 });

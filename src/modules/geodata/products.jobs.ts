@@ -1,15 +1,19 @@
-// Processing of an uploaded raster data product: the GeoTIFF header (CRS, bounds, resolution, bands) and
-// per-band statistics, read with geotiff.js, into data_products and data_product_metadata. Idempotent: a
-// second run rewrites the same rows. COG conversion (gdal_translate -of COG) and tiles are not built yet.
-import type { Readable } from 'node:stream';
-import { fromArrayBuffer } from 'geotiff';
+// Processing of an uploaded raster data product with GDAL, in a temporary directory: `gdalinfo -json -stats`
+// validates the upload and reads its CRS, bounds, resolution, bands and exact per-band statistics;
+// `gdal_translate -of COG` writes the Cloud Optimized GeoTIFF (DEFLATE, overviews, 256-pixel blocks on the Web
+// Mercator tile matrix), which goes into the blob store as a companion file of the upload and is what the tile
+// and download routes read. Idempotent: a second run rewrites the same rows and finds the same blob.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { inScope, type Tx } from '../../db/scope.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
+import { epsgOf, GdalError, type GdalInfo, gdalInfo, toCog } from './gdal.ts';
 
 export const RASTER_JOB = 'geodata.raster_metadata';
-/** Statistics are computed in process from the whole raster; larger files wait for the GDAL pipeline. */
-const MAX_IN_PROCESS_BYTES = 512 * 1024 ** 2;
 
 export interface RasterPayload {
   dataProductId: number;
@@ -17,93 +21,92 @@ export interface RasterPayload {
 
 export class InvalidRaster extends Error {}
 
-async function readAll(stream: Readable, max: number): Promise<ArrayBuffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      stream.destroy();
-      throw new InvalidRaster(`the file is larger than ${max} bytes, the limit of in-process statistics`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const all = Buffer.concat(chunks);
-  return all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-}
-
-export interface BandStats {
-  band: number;
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  std: number | null;
-  valid_count: number;
+/** What the tile renderer needs to know about a COG, kept in data_product_metadata (category 'raster', key cog). */
+export interface CogInfo {
+  width: number;
+  height: number;
+  /** EPSG:3857 geotransform of the full-resolution image. */
+  geo_transform: number[];
+  /** Zoom level of the full-resolution image on the GoogleMapsCompatible matrix. */
+  max_zoom: number;
+  bands: { band: number; type: string; color: string | null }[];
+  /** 1-based index of the alpha band that GDAL adds when it reprojects, if any. */
+  alpha_band: number | null;
   nodata: number | null;
+  size_bytes: number;
+  sha256: string;
 }
 
-export function bandStats(values: ArrayLike<number>, band: number, nodata: number | null): BandStats {
-  let n = 0;
-  let sum = 0;
-  let sumSq = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (Number.isNaN(v) || (nodata !== null && v === nodata)) continue;
-    n += 1;
-    sum += v;
-    sumSq += v * v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (n === 0) return { band, min: null, max: null, mean: null, std: null, valid_count: 0, nodata };
-  const mean = sum / n;
-  return {
-    band,
-    min,
-    max,
-    mean,
-    std: Math.sqrt(Math.max(0, sumSq / n - mean * mean)),
-    valid_count: n,
-    nodata,
-  };
-}
+const num = (v: unknown): number | null => {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+};
 
-/** What the header and the pixels say about a GeoTIFF; InvalidRaster with the reason when it is not one. */
-export async function describeGeoTiff(bytes: ArrayBuffer) {
-  let image: Awaited<ReturnType<Awaited<ReturnType<typeof fromArrayBuffer>>['getImage']>>;
-  try {
-    image = await (await fromArrayBuffer(bytes)).getImage();
-  } catch (err) {
-    throw new InvalidRaster(`not a valid GeoTIFF: ${(err as Error).message}`);
-  }
-  const keys = (image.getGeoKeys() ?? {}) as Record<string, unknown>;
-  const epsg = Number(keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey) || null;
-  if (!epsg || epsg === 32767)
-    throw new InvalidRaster('not a valid GeoTIFF: it has no EPSG coordinate system');
-  let bounds: number[];
-  let resolution: number[];
-  try {
-    bounds = image.getBoundingBox();
-    resolution = image.getResolution();
-  } catch (err) {
-    throw new InvalidRaster(`not a valid GeoTIFF: it has no georeferencing (${(err as Error).message})`);
-  }
-  const nodata = image.getGDALNoData();
-  const rasters = (await image.readRasters()) as unknown as ArrayLike<number>[];
-  const stats = rasters.map((values, i) => bandStats(values, i + 1, nodata));
+/** The upload as GDAL sees it; InvalidRaster with GDAL's reason when it is not a georeferenced raster. */
+export function describeSource(info: GdalInfo) {
+  if (!info.coordinateSystem?.wkt || !info.geoTransform)
+    throw new InvalidRaster('not a valid raster: it has no coordinate system or georeferencing');
+  const epsg = epsgOf(info);
+  const corners = Object.values(info.cornerCoordinates ?? {});
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  const bounds = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  const ring = info.wgs84Extent?.coordinates[0] ?? [];
+  const bounds4326 = ring.length
+    ? [
+        Math.min(...ring.map((p) => p[0]!)),
+        Math.min(...ring.map((p) => p[1]!)),
+        Math.max(...ring.map((p) => p[0]!)),
+        Math.max(...ring.map((p) => p[1]!)),
+      ]
+    : null;
+  const gt = info.geoTransform;
+  const stats = info.bands.map((b) => ({
+    band: b.band,
+    type: b.type,
+    color: b.colorInterpretation ?? null,
+    min: num(b.minimum),
+    max: num(b.maximum),
+    mean: num(b.mean),
+    std: num(b.stdDev),
+    nodata: num(b.noDataValue),
+    valid_percent: num(b.metadata?.['']?.STATISTICS_VALID_PERCENT),
+  }));
+  const stac = { ...(info.stac ?? {}) };
+  delete stac['proj:projjson'];
   return {
-    width: image.getWidth(),
-    height: image.getHeight(),
-    bandCount: image.getSamplesPerPixel(),
+    driver: info.driverShortName,
+    width: info.size[0],
+    height: info.size[1],
     epsg,
+    crs: epsg ? `EPSG:${epsg}` : 'custom',
     bounds,
-    resolution: [Math.abs(resolution[0]!), Math.abs(resolution[1]!)] as [number, number],
-    nodata,
+    bounds4326,
+    resolution: [Math.abs(gt[1]!), Math.abs(gt[5]!)] as [number, number],
+    bandCount: info.bands.length,
     stats,
+    stac,
   };
 }
+
+export function describeCog(info: GdalInfo, blob: { size: number; sha256: string }): CogInfo {
+  const alpha = info.bands.find((b) => b.colorInterpretation === 'Alpha');
+  return {
+    width: info.size[0],
+    height: info.size[1],
+    geo_transform: info.geoTransform ?? [],
+    max_zoom: Number(info.metadata?.TILING_SCHEME?.ZOOM_LEVEL ?? 0),
+    bands: info.bands.map((b) => ({ band: b.band, type: b.type, color: b.colorInterpretation ?? null })),
+    alpha_band: alpha ? alpha.band : null,
+    nodata: num(info.bands[0]?.noDataValue),
+    size_bytes: blob.size,
+    sha256: blob.sha256,
+  };
+}
+
+/** GDAL names the temporary file in its messages; the user knows the file by its own name. */
+const reasonFor = (err: Error, dir: string, name: string) =>
+  err.message.replaceAll(`${dir}${path.sep}`, '').replaceAll('source.tif', name);
 
 export function defineRasterJob({ jobs, blobs, database }: Pick<Deps, 'jobs' | 'blobs' | 'database'>) {
   jobs.define<RasterPayload>({
@@ -116,7 +119,14 @@ export function defineRasterJob({ jobs, blobs, database }: Pick<Deps, 'jobs' | '
         tx
           .selectFrom('data_products as d')
           .innerJoin('files as f', 'f.id', 'd.file_id')
-          .select(['d.id', 'f.storage_key'])
+          .select([
+            'd.id',
+            'f.id as file_id',
+            'f.storage_key',
+            'f.project_id',
+            'f.uploaded_by',
+            'd.original_name',
+          ])
           .where('d.id', '=', id)
           .executeTakeFirst(),
       );
@@ -128,52 +138,101 @@ export function defineRasterJob({ jobs, blobs, database }: Pick<Deps, 'jobs' | '
           .where('id', '=', id)
           .execute();
       await inScope(database.db, scope, (tx) => set(tx, { status: 'processing', error: null }));
-      await ctx.progress(10, 'reading the GeoTIFF');
-      let info: Awaited<ReturnType<typeof describeGeoTiff>>;
+      const dir = await mkdtemp(path.join(tmpdir(), 'gt-raster-'));
       try {
-        info = await describeGeoTiff(await readAll(await blobs.get(found.storage_key), MAX_IN_PROCESS_BYTES));
-      } catch (err) {
-        if (err instanceof InvalidRaster) {
-          await inScope(database.db, scope, (tx) => set(tx, { status: 'failed', error: err.message }));
+        const source = path.join(dir, 'source.tif');
+        const cog = path.join(dir, 'cog.tif');
+        await ctx.progress(5, 'fetching the upload');
+        await pipeline(await blobs.get(found.storage_key), createWriteStream(source));
+        await ctx.progress(15, 'validating with gdalinfo');
+        let src: ReturnType<typeof describeSource>;
+        try {
+          src = describeSource(await gdalInfo(source, { stats: true }));
+          await ctx.progress(35, 'writing the Cloud Optimized GeoTIFF');
+          await toCog(source, cog);
+        } catch (err) {
+          if (!(err instanceof InvalidRaster || err instanceof GdalError)) throw err;
+          const reason =
+            err instanceof GdalError
+              ? `not a valid raster: ${reasonFor(err, dir, found.original_name)}`
+              : err.message;
+          await inScope(database.db, scope, (tx) => set(tx, { status: 'failed', error: reason }));
+          throw new InvalidRaster(reason);
         }
-        throw err;
-      }
-      await ctx.progress(80, 'recording metadata');
-      await inScope(database.db, scope, async (tx) => {
-        await set(tx, {
-          status: 'ready',
-          crs: `EPSG:${info.epsg}`,
-          epsg: info.epsg,
-          bounds: JSON.stringify(info.bounds),
-          bounds_4326: info.epsg === 4326 ? JSON.stringify(info.bounds) : null,
-          band_count: info.bandCount,
-          resolution_x: info.resolution[0],
-          resolution_y: info.resolution[1],
-          width: info.width,
-          height: info.height,
+        await ctx.progress(80, 'storing the COG');
+        const cogGdal = await gdalInfo(cog);
+        const blob = await blobs.put(createReadStream(cog));
+        const cogInfo = describeCog(cogGdal, blob);
+        await inScope(database.db, scope, async (tx) => {
+          const cogName = `${found.original_name.replace(/\.[^.]*$/, '')}.cog.tif`;
+          const existing = await tx
+            .selectFrom('files')
+            .select('id')
+            .where('parent_file_id', '=', found.file_id)
+            .where('storage_key', '=', blob.key)
+            .where('status', '=', 'ready')
+            .executeTakeFirst();
+          const cogFileId =
+            existing?.id ??
+            (
+              await tx
+                .insertInto('files')
+                .values({
+                  organization_id: ctx.organizationId,
+                  project_id: found.project_id,
+                  uploaded_by: found.uploaded_by,
+                  parent_file_id: found.file_id,
+                  storage_key: blob.key,
+                  original_name: cogName,
+                  mime_type: 'image/tiff',
+                  size_bytes: blob.size,
+                  sha256: blob.sha256,
+                  status: 'ready',
+                  metadata: JSON.stringify({ role: 'cog', data_product_id: id }),
+                })
+                .returning('id')
+                .executeTakeFirstOrThrow()
+            ).id;
+          await set(tx, {
+            status: 'ready',
+            crs: src.crs,
+            epsg: src.epsg,
+            bounds: JSON.stringify(src.bounds),
+            bounds_4326: src.bounds4326 ? JSON.stringify(src.bounds4326) : null,
+            band_count: src.bandCount,
+            resolution_x: src.resolution[0],
+            resolution_y: src.resolution[1],
+            width: src.width,
+            height: src.height,
+            cog_file_id: cogFileId,
+          });
+          await tx.deleteFrom('data_product_metadata').where('data_product_id', '=', id).execute();
+          const meta = (category: string, band: number | null, properties: unknown) => ({
+            organization_id: ctx.organizationId,
+            data_product_id: id,
+            category,
+            band,
+            properties: JSON.stringify(properties),
+          });
+          await tx
+            .insertInto('data_product_metadata')
+            .values([
+              meta('raster', null, {
+                width: src.width,
+                height: src.height,
+                driver: src.driver,
+                nodata: src.stats[0]?.nodata ?? null,
+                stac: src.stac,
+                cog: cogInfo,
+              }),
+              ...src.stats.map((s) => meta('stats', s.band, s)),
+            ])
+            .execute();
         });
-        await tx.deleteFrom('data_product_metadata').where('data_product_id', '=', id).execute();
-        await tx
-          .insertInto('data_product_metadata')
-          .values([
-            {
-              organization_id: ctx.organizationId,
-              data_product_id: id,
-              category: 'raster',
-              band: null,
-              properties: JSON.stringify({ width: info.width, height: info.height, nodata: info.nodata }),
-            },
-            ...info.stats.map((s) => ({
-              organization_id: ctx.organizationId,
-              data_product_id: id,
-              category: 'stats',
-              band: s.band,
-              properties: JSON.stringify(s),
-            })),
-          ])
-          .execute();
-      });
-      return { epsg: info.epsg, bands: info.bandCount };
+        return { epsg: src.epsg, bands: src.bandCount, cog_bytes: blob.size };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   });
 }

@@ -34,7 +34,7 @@ const productRow = (tx: Tx) =>
       ),
     ]);
 
-type ProductRow = NonNullable<Awaited<ReturnType<ReturnType<typeof productRow>['executeTakeFirst']>>>;
+export type ProductRow = NonNullable<Awaited<ReturnType<ReturnType<typeof productRow>['executeTakeFirst']>>>;
 
 function toProduct(r: ProductRow) {
   return {
@@ -54,6 +54,8 @@ function toProduct(r: ProductRow) {
     band_count: r.band_count,
     resolution: r.resolution_x !== null && r.resolution_y !== null ? [r.resolution_x, r.resolution_y] : null,
     point_count: r.point_count === null ? null : Number(r.point_count),
+    cog_file_id: r.cog_file_id,
+    tiles_url: r.cog_file_id ? `/api/data-products/${r.id}/tiles/{z}/{x}/{y}.png` : null,
     is_public: r.own_public || r.published,
     stats: r.stats as Record<string, unknown>[],
     created_at: r.created_at,
@@ -98,7 +100,31 @@ export function createProductsService(
     };
   };
 
+  /** A read by share token: no credentials, the token finds its organization, `fn` runs there under RLS. */
+  async function withPublic<T>(token: string, fn: (tx: Tx, row: ProductRow) => Promise<T>): Promise<T> {
+    return inScope(deps.database.db, { organizationId: null, userId: null }, async (tx) => {
+      const hash = sha256(token);
+      await sql`SELECT set_config('app.token_hash', ${hash}, true)`.execute(tx);
+      const hit = await tx
+        .selectFrom('public_tokens')
+        .select(['organization_id', 'target_id'])
+        .where('token_hash', '=', hash)
+        .where('kind', '=', 'data_product')
+        .executeTakeFirst();
+      const missing = new AppError('not_found', 'data product not found');
+      if (!hit) throw missing;
+      await sql`SELECT set_config('app.token_hash', '', true)`.execute(tx);
+      await enterOrganization(tx, hit.organization_id);
+      const row = await productRow(tx).where('d.id', '=', hit.target_id).executeTakeFirst();
+      if (!row || !(row.own_public || row.published)) throw missing;
+      return fn(tx, row);
+    });
+  }
+
   return {
+    productIn,
+    withPublic,
+
     async create(actor: Actor, flightId: number, body: { file_id: number; data_type: string }) {
       return run(actor, async (tx, org) => {
         const flight = await geodata.flightIn(tx, actor, flightId, 'geodata.write');
@@ -214,9 +240,10 @@ export function createProductsService(
             `project ${row.project_id} is published: its data products stay public`,
           );
         }
-        // A fresh token each time a product is made public, so an old link stops working once revoked.
+        // A fresh token each time a product is made public after a revoke (which drops the token), so an old
+        // link stops working; a token the published project's STAC already hands out is kept.
         const token = isPublic
-          ? row.own_public && row.token_sealed
+          ? row.token_sealed
             ? open(key, row.token_sealed)
             : randomBytes(24).toString('base64url')
           : null;
@@ -249,25 +276,11 @@ export function createProductsService(
       });
     },
 
-    /** The public read: no credentials, the token finds its organization, the read runs there under RLS. */
+    /** The public read of a product's record, audited. */
     async getPublic(token: string, ip: string, userAgent: string | null) {
-      return inScope(deps.database.db, { organizationId: null, userId: null }, async (tx) => {
-        const hash = sha256(token);
-        await sql`SELECT set_config('app.token_hash', ${hash}, true)`.execute(tx);
-        const hit = await tx
-          .selectFrom('public_tokens')
-          .select(['organization_id', 'target_id'])
-          .where('token_hash', '=', hash)
-          .where('kind', '=', 'data_product')
-          .executeTakeFirst();
-        const missing = new AppError('not_found', 'data product not found');
-        if (!hit) throw missing;
-        await sql`SELECT set_config('app.token_hash', '', true)`.execute(tx);
-        await enterOrganization(tx, hit.organization_id);
-        const row = await productRow(tx).where('d.id', '=', hit.target_id).executeTakeFirst();
-        if (!row || !(row.own_public || row.published)) throw missing;
+      return withPublic(token, async (tx, row) => {
         await audit(tx, {
-          organizationId: hit.organization_id,
+          organizationId: row.organization_id,
           actorUserId: null,
           authMethod: 'public',
           action: 'geodata.public_read',
