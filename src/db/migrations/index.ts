@@ -14,6 +14,7 @@ import * as m0013 from './0013_dm_filters.ts';
 import * as m0014 from './0014_change_notices.ts';
 import * as m0015 from './0015_rooms.ts';
 import * as m0016 from './0016_geodata.ts';
+import * as m0018 from './0018_storages.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0014_change_notices': m0014,
   '0015_rooms': m0015,
   '0016_geodata': m0016,
+  '0018_storages': m0018,
 };

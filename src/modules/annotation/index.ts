@@ -81,3 +81,11 @@ export async function annotationModule(app: App, deps: Deps): Promise<void> {
   vocabularyRoutes(app, createVocabularyService(deps));
   labelsRoutes(app, createLabelsService(deps));
 }
+
+export {
+  annotationsForExport,
+  type ExportedAnnotation,
+  insertTasks,
+  projectDataKey,
+  taskProject,
+} from './storage.port.ts';

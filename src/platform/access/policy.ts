@@ -163,6 +163,12 @@ export const policy = {
     roles: ['owner', 'manager'],
     summary: 'run data manager actions (delete tasks, annotations or predictions, remove duplicates)',
   },
+  'storages.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    creates: true,
+    summary: 'connect, change, validate, sync and disconnect cloud storages (import and export)',
+  },
   'project.webhooks.manage': {
     on: 'project',
     roles: ['owner', 'manager'],
