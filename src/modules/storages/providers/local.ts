@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, opendir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Network, ProviderError, type ProviderOptions, type StorageClient } from './types.ts';
+import { folder, type Network, ProviderError, type ProviderOptions, type StorageClient } from './types.ts';
 
 const inside = (root: string, p: string) =>
   p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
@@ -53,8 +53,10 @@ export async function localClient(o: ProviderOptions, net: Network): Promise<Sto
           else if (entry.isDirectory() && o.recursiveScan) yield* walk(rel);
         }
       };
-      for await (const rel of walk('')) {
-        if (o.prefix && !rel.startsWith(o.prefix)) continue;
+      // The prefix names a folder of the directory, as a bucket prefix does.
+      const sub = folder(o.prefix).replace(/\/$/, '');
+      if (sub && !(await resolve(sub, true))) return;
+      for await (const rel of walk(sub)) {
         page.push(rel);
         if (page.length >= pageSize) {
           yield page;

@@ -37,7 +37,13 @@ export async function redisClient(o: ProviderOptions, net: Network): Promise<Sto
     async *pages(pageSize) {
       let cursor = '0';
       do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${globEscape(o.prefix)}*`, 'COUNT', pageSize);
+        const [next, keys] = await client.scan(
+          cursor,
+          'MATCH',
+          `${globEscape(o.prefix)}*`,
+          'COUNT',
+          pageSize,
+        );
         cursor = next;
         if (keys.length > 0) yield keys;
       } while (cursor !== '0');

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -45,21 +45,28 @@ export async function s3Client(o: ProviderOptions, net: Network): Promise<Storag
   return {
     ...uris,
     async *pages(pageSize) {
-      let token: string | undefined;
-      do {
+      // ListObjects (v1, by marker): S3, MinIO and s3rver all page it the same way; s3rver's v2 continuation
+      // tokens use DES, which Node 24's OpenSSL refuses.
+      let marker: string | undefined;
+      for (;;) {
         const page = await client.send(
-          new ListObjectsV2Command({
+          new ListObjectsCommand({
             Bucket,
             Prefix: prefix || undefined,
             Delimiter: o.recursiveScan ? undefined : '/',
             MaxKeys: pageSize,
-            ContinuationToken: token,
+            Marker: marker,
           }),
         );
-        const keys = (page.Contents ?? []).map((c) => c.Key!).filter((k) => k && !k.endsWith('/'));
+        const all = (page.Contents ?? []).map((c: { Key?: string }) => c.Key ?? '');
+        const keys = all.filter((k: string) => k !== '' && !k.endsWith('/'));
         if (keys.length > 0) yield keys;
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+        if (!page.IsTruncated) return;
+        const prefixes = (page.CommonPrefixes ?? []).map((p: { Prefix?: string }) => p.Prefix ?? '');
+        const next = page.NextMarker ?? [...all, ...prefixes].sort().at(-1);
+        if (!next || next === marker) return;
+        marker = next;
+      }
     },
     async get(key) {
       try {
