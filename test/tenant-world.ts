@@ -22,6 +22,8 @@ export interface World {
   apiKey: string;
   jobId: number;
   webhookId: number;
+  /** An S3 import storage of the project (no connection is made until validate or sync). */
+  storageId: number;
   taskId: number;
   annotationId: number;
   draftId: number;
@@ -66,6 +68,12 @@ async function create(
   const res = await app.inject({ method: 'POST', url, headers, payload });
   assert.ok(res.statusCode === 201 || res.statusCode === 200, `${url}: ${res.statusCode} ${res.body}`);
   return res.json().id;
+}
+
+async function createAt(app: App, headers: Record<string, string>, url: string, payload: object) {
+  const res = await app.inject({ method: 'POST', url, headers, payload });
+  assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
+  return res.json().id as number;
 }
 
 export async function buildWorld(app: App, database: Database): Promise<World> {
@@ -119,6 +127,16 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     data: { text: `${marker} task text` },
   });
   const annotationId = await create(app, headers, `/api/tasks/${taskId}/annotations`, { result: [] });
+  // (create() looks the route up by its path; this one's path has a :type parameter.)
+  const storageId = app.hasRoute({ method: 'POST', url: '/api/storages/:type' })
+    ? await createAt(app, headers, '/api/storages/s3', {
+        project: projectId,
+        bucket: `${marker}-bucket`,
+        title: `${marker} storage`,
+        aws_access_key_id: 'AKIA',
+        aws_secret_access_key: `${marker}-secret`,
+      })
+    : 0;
   const draftId = await create(app, headers, `/api/tasks/${taskId}/drafts`, { result: [] });
   const predictionId = await create(app, headers, '/api/predictions', {
     task: taskId,
@@ -232,6 +250,7 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     webhookId,
     taskId,
     annotationId,
+    storageId,
     draftId,
     predictionId,
     commentId,

@@ -55,7 +55,7 @@ export function storagesRoutes(
       {
         schema: {
           tags,
-          summary: `Every ${what} of a project (?project=), all providers`,
+          summary: `Every ${what} of a project (?project=; without it, of every project you manage)`,
           querystring: ProjectQuery,
           response: { 200: Type.Array(Storage), ...errors(400, 401, 403, 404) },
         },
@@ -68,7 +68,7 @@ export function storagesRoutes(
       {
         schema: {
           tags,
-          summary: `The ${what}s of one provider of a project (?project=)`,
+          summary: `The ${what}s of one provider of a project (?project=; without it, of every project you manage)`,
           params: TypeParams,
           querystring: ProjectQuery,
           response: { 200: Type.Array(Storage), ...errors(400, 401, 403, 404) },

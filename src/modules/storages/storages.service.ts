@@ -3,7 +3,7 @@
 // storage, or one of another type or direction than the path says, is 404. Credentials are sealed on write and
 // never returned.
 import { inScope, type Tx } from '../../db/scope.ts';
-import { authorize } from '../../platform/access/access.ts';
+import { authorize, permitted } from '../../platform/access/access.ts';
 import { audit } from '../../platform/audit.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -82,20 +82,19 @@ export function createStoragesService(deps: Pick<Deps, 'database' | 'config' | '
   return {
     net,
 
+    /** One project's storages, or (no project) those of every project the actor may manage here. */
     async list(actor: Actor, direction: Direction, type: StorageType | null, projectId: number | undefined) {
-      if (projectId === undefined)
-        throw new AppError('validation_failed', 'project is required (?project=)', [
-          { in: 'querystring', field: 'project', message: 'is required' },
-        ]);
       return inScope(database.db, memberScope(actor), async (tx) => {
-        await manage(tx, actor, projectId);
-        let q = tx
-          .selectFrom('storages')
-          .selectAll()
-          .where('project_id', '=', projectId)
-          .where('direction', '=', direction);
+        if (projectId !== undefined) await manage(tx, actor, projectId);
+        let q = tx.selectFrom('storages').selectAll().where('direction', '=', direction);
+        if (projectId !== undefined) q = q.where('project_id', '=', projectId);
         if (type) q = q.where('type', '=', type);
-        return (await q.orderBy('id').execute()).map((r) => toStorage(r, key));
+        const rows = await q.orderBy('id').limit(1000).execute();
+        const allowed =
+          projectId !== undefined
+            ? null
+            : await permitted(tx, actor, 'storages.manage', [...new Set(rows.map((r) => r.project_id))]);
+        return rows.filter((r) => !allowed || allowed.has(r.project_id)).map((r) => toStorage(r, key));
       });
     },
 

@@ -368,7 +368,11 @@ forEachDatabase('cloud storages', (ctx) => {
       assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
       assert.match(res.body, pattern);
     }
-    assert.equal((await call('GET', '/api/storages/s3')).statusCode, 400);
+    // Without ?project=: every project B manages, none of A's.
+    const mine = await call('GET', '/api/storages/s3', undefined, other);
+    assert.equal(mine.statusCode, 200);
+    assert.deepEqual(mine.json(), []);
+    assert.ok((await call('GET', '/api/storages/s3')).json().some((x: { id: number }) => x.id === s.id));
     await call('POST', `/api/storages/s3/${s.id}/sync`);
     const again = await call('POST', `/api/storages/s3/${s.id}/sync`);
     assert.ok([200, 409].includes(again.statusCode), again.body);
