@@ -40,15 +40,19 @@ export function createResolver(deps: Pick<Deps, 'database' | 'config' | 'secrets
   return async function resolve(
     actor: Actor,
     target: { taskId: number } | { projectId: number },
-    fileuri: string,
+    fileuri: string | undefined,
   ): Promise<Resolved> {
-    const uri = decodeUri(fileuri);
     const storages = await inScope(database.db, memberScope(actor), async (tx) => {
       const projectId = 'taskId' in target ? await taskProject(tx, target.taskId) : target.projectId;
       if (projectId === null) throw new AppError('not_found', 'task not found');
       await authorize(tx, actor, 'tasks.read', [projectId]);
       return importStoragesOf(tx, projectId);
     });
+    if (!fileuri)
+      throw new AppError('validation_failed', 'fileuri is required', [
+        { in: 'querystring', field: 'fileuri', message: 'is required' },
+      ]);
+    const uri = decodeUri(fileuri);
     const missing = new AppError('not_found', 'no storage of the project holds this object');
     for (const row of storages) {
       if (!uri.startsWith(SCHEMES[row.type]!)) continue;

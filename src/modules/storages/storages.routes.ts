@@ -31,7 +31,7 @@ export function storagesRoutes(
   resolve: (
     actor: ReturnType<typeof actorOf>,
     target: { taskId: number } | { projectId: number },
-    uri: string,
+    uri: string | undefined,
   ) => Promise<Resolved>,
 ): void {
   for (const direction of ['import', 'export'] as const) {

@@ -119,9 +119,12 @@ export const Storage = Type.Object({
 export const StorageTypeInfo = Type.Object({ name: StorageTypeName, title: Type.String() });
 
 export const ResolveQuery = Type.Object({
-  fileuri: Type.String({
-    minLength: 1,
-    maxLength: 4096,
-    description: 'the object URI from task data (s3://bucket/key...), plain or base64',
-  }),
+  // Optional in the schema so that a task of another organization answers 404 before the URI is looked at.
+  fileuri: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      description: 'the object URI from task data (s3://bucket/key...), plain or base64; required',
+    }),
+  ),
 });

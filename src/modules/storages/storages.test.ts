@@ -271,6 +271,7 @@ forEachDatabase('cloud storages', (ctx) => {
       404,
     );
     assert.equal((await call('GET', `/api/tasks/${task.id}/presign?fileuri=nonsense`)).statusCode, 400);
+    assert.equal((await call('GET', `/api/tasks/${task.id}/presign`)).statusCode, 400);
     assert.equal(
       (
         await call(
