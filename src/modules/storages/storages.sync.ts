@@ -124,11 +124,14 @@ export function createSyncer(deps: Pick<Deps, 'database' | 'config' | 'secrets' 
       const errors: { key: string; error: string }[] = [];
       let listed = 0;
       let created = 0;
+      let pages = 0;
       for await (const page of client.pages(PAGE)) {
         ctx.signal.throwIfAborted();
         listed += page.length;
         const keys = regex ? page.filter((k) => regex.test(k)) : page;
         if (keys.length > 0) created += await importPage(row, client, keys, dataKey, errors);
+        // Counts every 10 pages (and at the end, by run()): each write is a transaction of its own.
+        if (++pages % 10 !== 0) continue;
         await inOrg(row.organization_id, (tx) =>
           setSyncState(tx, row.id, {
             last_sync_count: created,
@@ -195,7 +198,12 @@ export function createSyncer(deps: Pick<Deps, 'database' | 'config' | 'secrets' 
         const result = row.direction === 'import' ? await importSync(ctx, row) : await exportSync(ctx, row);
         const count = 'tasks_created' in result ? result.tasks_created : result.annotations_written;
         await inOrg(org, (tx) =>
-          setSyncState(tx, row.id, { status: 'completed', last_sync: new Date(), last_sync_count: count }),
+          setSyncState(tx, row.id, {
+            status: 'completed',
+            last_sync: new Date(),
+            last_sync_count: count,
+            ...('tasks_created' in result && { meta: JSON.stringify(result) }),
+          }),
         );
         return result;
       } catch (err) {
