@@ -85,8 +85,8 @@ export async function startAzurite(dir: string) {
 export async function startFakeGcs(token: string | null = null) {
   const buckets = new Map<string, Map<string, { body: Buffer; type: string }>>();
   const bucket = (name: string) => {
-    let b = buckets.get(name);
-    if (!b) buckets.set(name, (b = new Map()));
+    const b = buckets.get(name) ?? new Map<string, { body: Buffer; type: string }>();
+    buckets.set(name, b);
     return b;
   };
   const server = http.createServer(async (req, res) => {
