@@ -16,6 +16,7 @@ import { ordersModule } from './modules/orders/index.ts';
 import { photosModule } from './modules/photos/index.ts';
 import { projectsModule } from './modules/projects/index.ts';
 import { roomsModule } from './modules/rooms/index.ts';
+import { storagesModule, withStorageExports } from './modules/storages/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { tenancyModule } from './modules/tenancy/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
@@ -111,7 +112,11 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const jobs = createJobRunner({ database, log: app.log });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
-  const webhooks = createWebhookDispatcher({ config, database, jobs, secrets, log: app.log });
+  // Annotation events also reach the projects' export storages (modules/storages).
+  const webhooks = withStorageExports(
+    createWebhookDispatcher({ config, database, jobs, secrets, log: app.log }),
+    jobs,
+  );
   app.decorate('webhooks', webhooks);
   const mailer = createMailer(config, database, app.log);
   const deps = {
@@ -141,6 +146,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   files.useStorageQuota(rooms.storageQuota);
   geodataModule(app, deps);
   ordersModule(app, deps);
+  storagesModule(app, deps);
   await registerWebUi(app);
   return app;
 }

@@ -75,6 +75,12 @@ export const ConfigSchema = Type.Object({
     default: false,
     description: 'allow webhook deliveries to loopback and private addresses',
   }),
+  STORAGE_LOCAL_ROOT: Type.Optional(
+    Type.String({
+      pattern: '^/',
+      description: 'the directory local-files storages may use (unset: local-files storages are off)',
+    }),
+  ),
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 10000 }),
   WEBHOOK_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   WEBHOOK_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 5 }),
@@ -150,6 +156,7 @@ const expectedForms: Record<string, string> = {
   S3_FORCE_PATH_STYLE: 'true or false',
   S3_PREFIX: 'empty, or path segments ending with / (e.g. groundtruth/)',
   WEBHOOK_ALLOW_PRIVATE: 'true or false',
+  STORAGE_LOCAL_ROOT: 'an absolute directory path',
   WEBHOOK_TIMEOUT_MS: 'an integer 100-60000 (milliseconds)',
   WEBHOOK_MAX_FAILURES: 'an integer 1-1000',
   WEBHOOK_RETRIES: 'an integer 0-20',

@@ -292,6 +292,24 @@ async function fillAnnotationTables(tx: Tx, o: number, projectId: number, userId
     .insertInto('predictions')
     .values({ ...t, result: JSON.stringify([]), score: 0.5, model_version: 'v1' })
     .execute();
+  // Cloud storages (modules/storages): an import storage with a linked task, an export storage with a
+  // written annotation.
+  const storages = await tx
+    .insertInto('storages')
+    .values([
+      { ...p, direction: 'import', type: 's3', bucket: 'in', credentials: 'v1.a.b.c' },
+      { ...p, direction: 'export', type: 'gcs', bucket: 'out' },
+    ])
+    .returning('id')
+    .execute();
+  await tx
+    .insertInto('storage_import_links')
+    .values({ organization_id: o, storage_id: storages[0]!.id, task_id: task.id, key: 'a.jpg' })
+    .execute();
+  await tx
+    .insertInto('storage_export_links')
+    .values({ organization_id: o, storage_id: storages[1]!.id, annotation_id: ann.id, key: String(ann.id) })
+    .execute();
   await tx
     .insertInto('annotation_drafts')
     .values({ ...t, user_id: userId, annotation_id: ann.id })

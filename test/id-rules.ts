@@ -8,6 +8,11 @@ export interface IdRule {
   values: (w: World) => Record<string, number | string>;
   /** What B must get; 404 unless the route is global-admin only (403). */
   status?: number;
+  /**
+   * What B may get in B's own organization when the path names none of A's ids (only a kind, such as a
+   * storage provider): B's own, empty answer. A's organization in the header still answers 404.
+   */
+  own?: number[];
 }
 
 // One rule per resource family; the first match wins.
@@ -44,6 +49,9 @@ export const idRules: IdRule[] = [
   { match: /^\/api\/api-keys\/\{id\}$/, values: (w) => ({ id: w.apiKeyId }) },
   { match: /^\/api\/jobs\/\{id\}$/, values: (w) => ({ id: w.jobId }) },
   { match: /^\/api\/webhooks\/\{id\}/, values: (w) => ({ id: w.webhookId }) },
+  { match: /^\/api\/storages(\/export)?\/\{type\}$/, values: () => ({ type: 's3' }), own: [200, 404] },
+  { match: /^\/api\/storages\/export\/\{type\}/, values: (w) => ({ type: 's3', id: w.storageId }) },
+  { match: /^\/api\/storages\/\{type\}/, values: (w) => ({ type: 's3', id: w.storageId }) },
   {
     match: /^\/api\/tasks\/\{id\}/,
     values: (w) => ({ id: w.taskId, annotation_id: w.annotationId, flag_id: w.flagId }),

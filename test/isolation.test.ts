@@ -59,7 +59,8 @@ forEachDatabase('cross-tenant isolation over every route', (ctx) => {
       const variants: Record<string, string>[] = [{}, { 'x-organization-id': String(world.orgId) }];
       for (const extra of variants) {
         const res = await call(route, url, extra);
-        const expected = Object.keys(extra).length && !rule.status ? [404] : [rule.status ?? 404];
+        const expected =
+          Object.keys(extra).length && !rule.status ? [404] : (rule.own ?? [rule.status ?? 404]);
         assert.ok(
           expected.includes(res.statusCode),
           `${routeName(route)} ${JSON.stringify(extra)}: ${res.statusCode} ${res.body}`,

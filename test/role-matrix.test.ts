@@ -166,6 +166,11 @@ const requests: Requests = {
     url: '/api/webhooks',
     payload: { url: 'https://hooks.example.test/p', project: p.resource },
   }),
+  'storages.manage': (p) => ({
+    method: 'POST',
+    url: '/api/storages/s3',
+    payload: { project: p.resource, bucket: 'role-matrix' },
+  }),
   'tasks.read': (p) => ({ method: 'GET', url: `/api/tasks?project=${p.resource}` }),
   'tasks.import': (p) => ({
     method: 'POST',

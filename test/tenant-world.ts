@@ -23,6 +23,8 @@ export interface World extends OrdersWorld {
   apiKey: string;
   jobId: number;
   webhookId: number;
+  /** An S3 import storage of the project (no connection is made until validate or sync). */
+  storageId: number;
   taskId: number;
   annotationId: number;
   draftId: number;
@@ -77,6 +79,12 @@ async function create(
   return res.json().id;
 }
 
+async function createAt(app: App, headers: Record<string, string>, url: string, payload: object) {
+  const res = await app.inject({ method: 'POST', url, headers, payload });
+  assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
+  return res.json().id as number;
+}
+
 export async function buildWorld(app: App, database: Database): Promise<World> {
   const marker = `zz${randomBytes(5).toString('hex')}`;
   const owner = await signUp(app, { username: `${marker}_owner` });
@@ -128,6 +136,16 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     data: { text: `${marker} task text` },
   });
   const annotationId = await create(app, headers, `/api/tasks/${taskId}/annotations`, { result: [] });
+  // (create() looks the route up by its path; this one's path has a :type parameter.)
+  const storageId = app.hasRoute({ method: 'POST', url: '/api/storages/:type' })
+    ? await createAt(app, headers, '/api/storages/s3', {
+        project: projectId,
+        bucket: `${marker}-bucket`,
+        title: `${marker} storage`,
+        aws_access_key_id: 'AKIA',
+        aws_secret_access_key: `${marker}-secret`,
+      })
+    : 0;
   const draftId = await create(app, headers, `/api/tasks/${taskId}/drafts`, { result: [] });
   const predictionId = await create(app, headers, '/api/predictions', {
     task: taskId,
@@ -261,6 +279,7 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     webhookId,
     taskId,
     annotationId,
+    storageId,
     draftId,
     predictionId,
     commentId,

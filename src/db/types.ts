@@ -1121,6 +1121,56 @@ export interface SingleUseTokens {
   user_id: number | null;
 }
 
+export interface StorageExportLinks {
+  annotation_id: number;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  key: string;
+  object_exists: Generated<boolean>;
+  organization_id: number;
+  storage_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface StorageImportLinks {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  key: string;
+  object_exists: Generated<boolean>;
+  organization_id: number;
+  storage_id: number;
+  task_id: number;
+}
+
+export interface Storages {
+  bucket: Generated<string>;
+  can_delete_objects: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  credentials: string | null;
+  description: Generated<string>;
+  direction: string;
+  id: Generated<number>;
+  last_sync: Timestamp | null;
+  last_sync_count: number | null;
+  last_sync_job: number | null;
+  meta: Generated<Json>;
+  organization_id: number;
+  prefix: Generated<string>;
+  presign: Generated<boolean>;
+  presign_ttl: Generated<number>;
+  project_id: number;
+  recursive_scan: Generated<boolean>;
+  regex_filter: string | null;
+  settings: Generated<Json>;
+  status: Generated<string>;
+  title: Generated<string>;
+  traceback: string | null;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  use_blob_urls: Generated<boolean>;
+}
+
 export interface Tags {
   created_at: Generated<Timestamp>;
   description: string | null;
@@ -1509,6 +1559,9 @@ export interface DB {
   rooms: Rooms;
   short_links: ShortLinks;
   single_use_tokens: SingleUseTokens;
+  storage_export_links: StorageExportLinks;
+  storage_import_links: StorageImportLinks;
+  storages: Storages;
   tags: Tags;
   task_comments: TaskComments;
   task_flags: TaskFlags;

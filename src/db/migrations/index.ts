@@ -15,6 +15,7 @@ import * as m0014 from './0014_change_notices.ts';
 import * as m0015 from './0015_rooms.ts';
 import * as m0016 from './0016_geodata.ts';
 import * as m0017 from './0017_ml.ts';
+import * as m0018 from './0018_storages.ts';
 import * as m0019 from './0019_groups.ts';
 import * as m0020 from './0020_orders.ts';
 import * as m0021 from './0021_geodata_serving.ts';
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0015_rooms': m0015,
   '0016_geodata': m0016,
   '0017_ml': m0017,
+  '0018_storages': m0018,
   '0019_groups': m0019,
   '0020_orders': m0020,
   '0021_geodata_serving': m0021,

@@ -99,3 +99,11 @@ export async function annotationModule(app: App, deps: Deps, ports: AnnotationPo
   vocabularyRoutes(app, createVocabularyService(deps));
   labelsRoutes(app, createLabelsService(deps));
 }
+
+export {
+  annotationsForExport,
+  type ExportedAnnotation,
+  insertTasks,
+  projectDataKey,
+  taskProject,
+} from './storage.port.ts';

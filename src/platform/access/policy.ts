@@ -229,6 +229,12 @@ export const policy = {
     roles: ['owner', 'manager', 'annotator', 'reviewer'],
     summary: 'ask an interactive ML backend to pre-annotate one task',
   },
+  'storages.manage': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    creates: true,
+    summary: 'connect, change, validate, sync and disconnect cloud storages (import and export)',
+  },
   'project.webhooks.manage': {
     on: 'project',
     roles: ['owner', 'manager'],
