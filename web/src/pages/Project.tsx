@@ -320,6 +320,11 @@ export default function Project() {
                 Photos
               </Link>
             ) : null}
+            {project.data.modules.includes('geodata') ? (
+              <Link className="button-link" to={`/projects/${project.data.id}/map`}>
+                Map
+              </Link>
+            ) : null}
             <Link className="button-link" to={`/projects/${project.data.id}/labeling`}>
               Labeling
             </Link>
