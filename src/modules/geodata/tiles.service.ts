@@ -114,6 +114,26 @@ export interface TileAnswer {
 export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, products: ProductsService) {
   const run = runner(deps);
   const open: CogOpener = createCogCache(deps.blobs);
+  // A ready COG file row and its COG metadata do not change (the blob is content-addressed, the metadata is
+  // read from it), so tiles skip their two lookups after the first; the product row (access, status, stats)
+  // is still read under RLS on every request. Keyed by file id, least recently used dropped first.
+  const cogFiles = new Map<number, Omit<CogFile, 'stats'>>();
+  const cogFileOf = async (tx: Tx, row: ProductRow): Promise<CogFile> => {
+    const id = row.cog_file_id;
+    const known = id ? cogFiles.get(id) : undefined;
+    if (known && id) {
+      cogFiles.delete(id);
+      cogFiles.set(id, known);
+      return { ...known, stats: row.stats as CogFile['stats'] };
+    }
+    const file = await cogOf(tx, row);
+    if (id) {
+      const { stats: _stats, ...rest } = file;
+      cogFiles.set(id, rest);
+      if (cogFiles.size > 256) cogFiles.delete(cogFiles.keys().next().value!);
+    }
+    return file;
+  };
 
   const answer = (file: CogFile, style: TileStyle, z: number, x: number, y: number): TileAnswer => {
     const etag = `"${createHash('sha256')
@@ -139,7 +159,7 @@ export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, produ
       checkTile(z, x, y);
       return run(actor, async (tx) => {
         const row = await products.productIn(tx, actor, id, 'geodata.read');
-        const file = await cogOf(tx, row);
+        const file = await cogFileOf(tx, row);
         const saved = (await savedStyle(tx, actor.userId, id)) ?? null;
         return answer(file, effectiveStyle(file, saved, q), z, x, y);
       });
@@ -148,7 +168,7 @@ export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, produ
     async publicTile(token: string, z: number, x: number, y: number, q: StyleQuery) {
       checkTile(z, x, y);
       return products.withPublic(token, async (tx, row) => {
-        const file = await cogOf(tx, row);
+        const file = await cogFileOf(tx, row);
         return answer(file, effectiveStyle(file, null, q), z, x, y);
       });
     },
