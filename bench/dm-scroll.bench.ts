@@ -67,8 +67,11 @@ try {
     [org, project],
   );
   await owner.query(
-    'UPDATE annotation_settings SET task_number = task_number + $2, next_inner_id = $2 + 1 WHERE project_id = $1',
-    [project, TASKS],
+    // The project's counters as the rows have them (every third task carries one annotation).
+    `UPDATE annotation_settings SET task_number = task_number + $2, next_inner_id = $2 + 1,
+       total_annotations_number = $3, finished_task_number = $3, num_tasks_with_annotations = $3
+     WHERE project_id = $1`,
+    [project, TASKS, Math.floor(TASKS / 3)],
   );
   await owner.query('VACUUM ANALYZE tasks');
   console.log(`setup: ${TASKS} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -5,7 +5,9 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { annotationRoutes } from './modules/annotation/routes';
 import { photoRoutes } from './modules/photos/routes';
 import { publicRoomRoutes, roomRoutes, roomsIndex } from './modules/rooms/routes';
+import { queryClient } from './query';
 import { Shell } from './Shell';
+import { meQuery } from './session';
 import { Loading } from './ui/ui';
 
 const auth = () => import('./pages/auth');
@@ -55,6 +57,12 @@ export const router = createBrowserRouter([
   {
     path: '/',
     element: <Shell />,
+    // Starts the session check with the navigation, beside the matched screens' chunks and loaders.
+    loader: () => {
+      void queryClient.prefetchQuery(meQuery);
+      return null;
+    },
+    HydrateFallback: () => <Loading what="Loading" />,
     children: [
       { index: true, element: <Navigate to="/projects" replace /> },
       ...shellRoutes.map(({ path, element }) => ({ path, element })),

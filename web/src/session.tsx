@@ -1,21 +1,24 @@
 // Who is signed in and in which organization. The server keeps the active organization on the user
 // (PATCH /api/users/me), so every request acts in it without an extra header.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, call } from './api/client';
 
+/** Who is signed in (null when no one is); shared by useMe and the router's loader that starts it early. */
+export const meQuery = queryOptions({
+  queryKey: ['me'],
+  queryFn: async () => {
+    try {
+      return await call(api.GET('/api/users/me'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return null;
+      throw err;
+    }
+  },
+  staleTime: 60_000,
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: ['me'],
-    queryFn: async () => {
-      try {
-        return await call(api.GET('/api/users/me'));
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401) return null;
-        throw err;
-      }
-    },
-    staleTime: 60_000,
-  });
+  return useQuery(meQuery);
 }
 
 export function useOrganizations(enabled = true) {

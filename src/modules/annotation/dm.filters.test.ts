@@ -133,6 +133,42 @@ forEachDatabase('data manager filters', (ctx) => {
     assert.equal(withRelated.tasks[0].annotations.length, 1);
   });
 
+  test('a query over the whole project takes its totals from the project counters, which match the rows', async () => {
+    const own = await newProject(kit);
+    const made = await addTasks(kit, own, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await annotate(kit, made[0]!);
+    await predict(kit, made[2]!, 0.4);
+    const page = (query: object, extra = '') =>
+      app.inject({
+        method: 'GET',
+        url: `/api/tasks?project=${own}&query=${q(query)}&fields=task_only${extra}`,
+        headers: owner.headers,
+      });
+    const whole = { filters: { conjunction: 'and', items: [] }, ordering: ['-tasks:id'] };
+    const totals = (r: Awaited<ReturnType<typeof page>>) => {
+      assert.equal(r.statusCode, 200, r.body);
+      const b = r.json();
+      return [b.total, b.total_annotations, b.total_predictions, b.tasks.map((x: { id: number }) => x.id)];
+    };
+    assert.deepEqual(totals(await page(whole)), [3, 1, 1, [made[2], made[1], made[0]]]);
+    assert.deepEqual(totals(await page(whole, '&page=2&page_size=2')), [3, 1, 1, [made[0]]]);
+    assert.equal((await page(whole, '&page=3&page_size=2')).statusCode, 404);
+    // The same totals as counting the rows (an id filter matching every task takes the counting path).
+    const everyId = { filters: { conjunction: 'and', items: [filter('id', 'greater', 0, 'Number')] } };
+    assert.deepEqual(totals(await page(everyId)).slice(0, 3), [3, 1, 1]);
+    // Deleting a task moves the counters with the rows.
+    const del = await app.inject({ method: 'DELETE', url: `/api/tasks/${made[0]}`, headers: owner.headers });
+    assert.equal(del.statusCode, 204, del.body);
+    assert.deepEqual(totals(await page(whole)), [2, 0, 1, [made[2], made[1]]]);
+    assert.deepEqual(totals(await page(everyId)).slice(0, 3), [2, 0, 1]);
+    // The counters are what answers (no count over the rows): a counter moved by hand shows.
+    await inScope(ctx.database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
+      sql`UPDATE annotation_settings SET task_number = 7 WHERE project_id = ${own}`.execute(tx),
+    );
+    assert.equal(totals(await page(whole))[0], 7);
+    assert.equal(totals(await page(everyId))[0], 2);
+  });
+
   test('a view id applies the view (and wins over query)', async () => {
     const view = await app.inject({
       method: 'POST',

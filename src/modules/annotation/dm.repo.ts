@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/scope.ts';
 import type { DmViews } from '../../db/types.ts';
 import type { CompiledQuery } from './filters/compile.ts';
-import type { TaskRow } from './tasks.repo.ts';
+import { projectTotals, type TaskRow } from './tasks.repo.ts';
 
 export type ViewRow = Selectable<DmViews>;
 
@@ -51,6 +51,27 @@ export async function filteredPage(tx: Tx, q: CompiledQuery, limit: number, offs
     total_annotations: first.dm_annotations,
     total_predictions: first.dm_predictions,
   };
+}
+
+/**
+ * The page when the query matches the whole project: the totals are the project's counters, which change in
+ * the same transaction as the rows they count (Label Studio's `total` is the project's task number then), so
+ * the first page of a 1M-task project does not count 1M rows.
+ */
+export async function wholeProjectPage(
+  tx: Tx,
+  projectId: number,
+  q: CompiledQuery,
+  limit: number,
+  offset: number,
+) {
+  const [{ rows }, totals] = await Promise.all([
+    sql<TaskRow>`SELECT t.* FROM tasks t WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ${limit} OFFSET ${offset}`.execute(
+      tx,
+    ),
+    projectTotals(tx, projectId),
+  ]);
+  return { rows, ...totals };
 }
 
 /** Locks the selected tasks and records them in `dm_selected`; returns how many. */

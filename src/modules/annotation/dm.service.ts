@@ -6,7 +6,7 @@ import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
-import { filteredPage } from './dm.repo.ts';
+import { filteredPage, wholeProjectPage } from './dm.repo.ts';
 import { scopeOf, type ViewsService, viewQuery } from './dm.views.ts';
 import { type CompiledQuery, compile } from './filters/compile.ts';
 import { type PreparedQuery, parseQueryParam } from './filters/parse.ts';
@@ -166,9 +166,10 @@ export function createDmService(deps: Pick<Deps, 'database'>, views: ViewsServic
         await authorize(tx, actor, 'tasks.read', [projectId]);
         const q = compile(projectId, await prepared(tx, projectId, opts));
         await guardRegexes(tx, q);
-        const page = await filteredPage(tx, q, opts.pageSize, (opts.page - 1) * opts.pageSize).catch(
-          regexTimeout,
-        );
+        const offset = (opts.page - 1) * opts.pageSize;
+        const page = q.whole
+          ? await wholeProjectPage(tx, projectId, q, opts.pageSize, offset)
+          : await filteredPage(tx, q, opts.pageSize, offset).catch(regexTimeout);
         // Label Studio's clients stop paging on 404 past the last page.
         if (opts.page > 1 && (opts.page - 1) * opts.pageSize >= page.total)
           throw new AppError('not_found', `page ${opts.page} is past the last page`);

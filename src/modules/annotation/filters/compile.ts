@@ -19,6 +19,8 @@ export interface CompiledQuery {
   needs: IndexNeed[];
   /** Regex filters get a statement timeout (PostgreSQL regexes cannot be bounded otherwise). */
   regexes: string[];
+  /** Only the project matches: every task, so the totals are the project's counters (no count over the rows). */
+  whole: boolean;
 }
 
 const TRUE = sql`TRUE`;
@@ -304,5 +306,6 @@ export function compile(projectId: number, q: PreparedQuery): CompiledQuery {
     orderBy: sql.join(order),
     needs: indexNeeds(q),
     regexes: q.items.filter((i) => i.operator === 'regex').map((i) => String(i.value)),
+    whole: parts.length === 1,
   };
 }

@@ -1,12 +1,10 @@
 // The frame of an annotation project: its title, the tabs (data, label, setup, import, export) and the tab.
 // A project without the annotation module offers to enable it (managers) instead of the tabs.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
-import { Link, NavLink, Outlet, useLocation, useParams, useSearchParams } from 'react-router';
+import { Link, NavLink, Outlet, useParams } from 'react-router';
 import { api, call } from '../../api/client';
 import { ErrorBox, Loading, PageHeader } from '../../ui/ui';
-import { type AnnotationProject, canManage, emptyQuery, queryText, useAnnotationProject } from './api';
-import { columnsKey, fetchColumns, fetchPage, fetchViews, tasksKey, viewsKey } from './dm/pages';
+import { type AnnotationProject, canManage, useAnnotationProject } from './api';
 import './annotation.css';
 
 const tabs = [
@@ -56,26 +54,9 @@ function EnableLabeling({ project }: { project: AnnotationProject }) {
   );
 }
 
-/** The data manager's chunk, columns, views and first page, fetched beside the project, not after it. */
-function usePrefetchDataManager(id: number) {
-  const client = useQueryClient();
-  const [params] = useSearchParams();
-  const tab = useLocation().pathname.replace(/\/+$/, '').endsWith('/labeling');
-  const plain = tab && !params.get('view') && Number.isInteger(id) && id > 0;
-  useEffect(() => {
-    if (!plain) return;
-    void import('./dm/DataManager');
-    const text = queryText(emptyQuery);
-    void client.prefetchQuery({ queryKey: tasksKey(id, text, 1), queryFn: () => fetchPage(id, text, 1) });
-    void client.prefetchQuery({ queryKey: columnsKey(id), queryFn: () => fetchColumns(id) });
-    void client.prefetchQuery({ queryKey: viewsKey(id), queryFn: () => fetchViews(id) });
-  }, [plain, id, client]);
-}
-
 export default function Layout() {
   const id = Number(useParams().id);
   const project = useAnnotationProject(id);
-  usePrefetchDataManager(id);
   if (!Number.isInteger(id) || id <= 0)
     return <ErrorBox error={new Error('This is not a project address.')} />;
   return (

@@ -1,6 +1,6 @@
 // The annotation API as the screens use it: typed calls through the generated client, the data manager's
 // query JSON (Label Studio's `{filters: {conjunction, items}, ordering}`) and the shared query keys.
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, call, type Ok } from '../../api/client';
 
 export type AnnotationProject = Ok<'/api/projects/{id}', 'get'>;
@@ -9,12 +9,16 @@ export type TaskPage = Ok<'/api/tasks', 'get'>;
 export type View = Ok<'/api/dm/views/{id}', 'get'>;
 export type Column = Ok<'/api/dm/columns', 'get'>['columns'][number];
 
-export function useAnnotationProject(id: number) {
-  return useQuery({
+/** A project (shared by the screens and the labeling routes' loader, which starts it with the navigation). */
+export const projectQuery = (id: number) =>
+  queryOptions({
     queryKey: ['project', id],
     queryFn: () => call(api.GET('/api/projects/{id}', { params: { path: { id } } })),
     enabled: Number.isInteger(id) && id > 0,
   });
+
+export function useAnnotationProject(id: number) {
+  return useQuery(projectQuery(id));
 }
 
 export const canManage = (p: { role: string }) => p.role === 'owner' || p.role === 'manager';
