@@ -71,7 +71,8 @@ export async function* ogrFeatures(
   try {
     const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const raw of lines) {
-      const line = raw.replace(/^\u001e/, '').trim();
+      // GeoJSONSeq without RS=YES writes no record separators; a line is one Feature.
+      const line = raw.trim();
       if (!line) continue;
       let feature: unknown;
       try {
