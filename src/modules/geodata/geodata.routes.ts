@@ -246,7 +246,7 @@ export function geodataRoutes(
           'Answers 202: processing (GeoTIFF header, statistics, COG) is not built yet; status stays pending.',
         params: IdParams,
         body: DataProductBody,
-        response: { 202: DataProduct, ...errors(400, 401, 403, 404) },
+        response: { 202: DataProduct, ...errors(400, 401, 403, 404, 415, 422) },
       },
     },
     async (request, reply) =>
