@@ -144,7 +144,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   await photosModule(app, deps);
   const rooms = await roomsModule(app, deps);
   files.useStorageQuota(rooms.storageQuota);
-  geodataModule(app, deps);
+  await geodataModule(app, deps);
   ordersModule(app, deps);
   storagesModule(app, deps);
   await registerWebUi(app);

@@ -103,7 +103,7 @@ export const idRules: IdRule[] = [
     match: /^\/api\/data-products\/\{id\}/,
     values: (w) => ({ id: w.dataProductId, z: 0, x: 0, y: 0 }),
   },
-  { match: /^\/api\/vector-layers\/\{id\}/, values: (w) => ({ id: w.vectorLayerId }) },
+  { match: /^\/api\/vector-layers\/\{id\}/, values: (w) => ({ id: w.vectorLayerId, z: 0, x: 0, y: 0 }) },
   {
     match: /^\/api\/users\/me\/styles\/\{data_product_id\}$/,
     values: (w) => ({ data_product_id: w.dataProductId }),

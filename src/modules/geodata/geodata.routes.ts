@@ -30,7 +30,6 @@ import {
   StyleParams,
   TokenParams,
   VectorLayer,
-  VectorLayerBody,
 } from './geodata.schemas.ts';
 import type { GeodataService } from './geodata.service.ts';
 import type { ProductsService } from './products.service.ts';
@@ -247,7 +246,7 @@ export function geodataRoutes(
           'Answers 202: processing (GeoTIFF header, statistics, COG) is not built yet; status stays pending.',
         params: IdParams,
         body: DataProductBody,
-        response: { 202: DataProduct, ...errors(400, 401, 403, 404) },
+        response: { 202: DataProduct, ...errors(400, 401, 403, 404, 415, 422) },
       },
     },
     async (request, reply) =>
@@ -387,20 +386,6 @@ export function geodataRoutes(
     },
   );
 
-  app.post(
-    '/api/projects/:id/vector-layers',
-    {
-      schema: {
-        tags,
-        summary: 'Create a vector layer from a GeoJSON FeatureCollection (owners, managers)',
-        params: IdParams,
-        body: VectorLayerBody,
-        response: { 201: VectorLayer, ...errors(400, 401, 403, 404, 422) },
-      },
-    },
-    async (request, reply) =>
-      reply.status(201).send(await vectors.createLayer(actorOf(request), request.params.id, request.body)),
-  );
   app.get(
     '/api/projects/:id/vector-layers',
     {

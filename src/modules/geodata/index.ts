@@ -12,14 +12,19 @@ import { stacRoutes } from './stac.routes.ts';
 import { createStacService } from './stac.service.ts';
 import { tilesRoutes } from './tiles.routes.ts';
 import { createTilesService } from './tiles.service.ts';
+import { createVectorImport } from './vectors.import.ts';
+import { vectorRoutes } from './vectors.routes.ts';
 import { createVectorsService } from './vectors.service.ts';
+import { createVectorTiles } from './vectors.tiles.ts';
 
-export function geodataModule(app: App, deps: Deps): void {
+export async function geodataModule(app: App, deps: Deps): Promise<void> {
   defineRasterJob(deps);
   const spatial = createSpatial();
   const geo = createGeodataService(deps, spatial);
   const products = createProductsService(deps, geo);
-  geodataRoutes(app, geo, products, createVectorsService(deps, spatial));
+  const vectors = createVectorsService(deps, spatial);
+  geodataRoutes(app, geo, products, vectors);
+  await vectorRoutes(app, vectors, createVectorImport(deps), createVectorTiles(deps, spatial));
   tilesRoutes(app, createTilesService(deps, products));
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
 }

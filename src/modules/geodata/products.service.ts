@@ -10,6 +10,7 @@ import { open, seal } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
+import { headOf, readCopcHeader } from './copc.ts';
 import type { GeodataService } from './geodata.service.ts';
 import { record, runner } from './geodata.service.ts';
 import { RASTER_JOB } from './products.jobs.ts';
@@ -64,7 +65,7 @@ function toProduct(r: ProductRow) {
 }
 
 export function createProductsService(
-  deps: Pick<Deps, 'database' | 'secrets' | 'jobs'>,
+  deps: Pick<Deps, 'database' | 'secrets' | 'jobs' | 'blobs'>,
   geodata: GeodataService,
 ) {
   const run = runner(deps);
@@ -132,7 +133,7 @@ export function createProductsService(
           throw new AppError('bad_request', `flight ${flightId} is read-only: no new data products`);
         const file = await tx
           .selectFrom('files')
-          .select(['id', 'original_name', 'project_id', 'uploaded_by'])
+          .select(['id', 'original_name', 'project_id', 'uploaded_by', 'storage_key'])
           .where('id', '=', body.file_id)
           .where('status', '=', 'ready')
           .where('parent_file_id', 'is', null)
@@ -144,6 +145,11 @@ export function createProductsService(
             [{ in: 'body', field: 'file_id', message: 'not a file of yours or of this project' }],
           );
         }
+        // A point cloud must be COPC already: its header is read now (415 for LAS/LAZ, see copc.ts).
+        const copc =
+          body.data_type === 'point_cloud'
+            ? readCopcHeader(await headOf(deps.blobs, file.storage_key), file.original_name)
+            : null;
         const { id } = await tx
           .insertInto('data_products')
           .values({
@@ -154,10 +160,13 @@ export function createProductsService(
             original_name: file.original_name,
             file_id: file.id,
             created_by: actor.userId,
+            ...(copc
+              ? { status: 'ready', point_count: copc.pointCount, bounds: JSON.stringify(copc.bounds3d) }
+              : {}),
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        // Rasters are read by a job (header, statistics); point clouds wait for their converter (README).
+        // Rasters are read by a job (header, statistics); a COPC point cloud is ready as uploaded.
         if (body.data_type !== 'point_cloud') {
           const job = await deps.jobs.enqueue(tx, RASTER_JOB, {
             organizationId: org,

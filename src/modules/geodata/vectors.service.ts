@@ -15,7 +15,7 @@ import type { Spatial } from './spatial.ts';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const INSERT_BATCH = 1000;
 
-const layerColumns = [
+export const layerColumns = [
   'id',
   'project_id',
   'name',
@@ -28,7 +28,7 @@ const layerColumns = [
   'created_at',
 ] as const;
 
-type LayerRow = {
+export type LayerRow = {
   id: number;
   project_id: number;
   name: string;
@@ -41,7 +41,7 @@ type LayerRow = {
   created_at: Date;
 };
 
-const toLayer = (r: LayerRow) => ({
+export const toLayer = (r: LayerRow) => ({
   id: r.id,
   project_id: r.project_id,
   name: r.name,

@@ -24,6 +24,7 @@ const descriptions: Record<number, string> = {
   415: 'Unsupported content type',
   422: 'Unprocessable',
   429: 'Too many requests',
+  501: 'Not implemented on this database',
   503: 'Not ready',
 };
 
