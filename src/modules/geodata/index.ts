@@ -3,6 +3,8 @@
 // beside the one projects table (migration 0016).
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import { extensionsRoutes } from './extensions.routes.ts';
+import { createExtensionsService } from './extensions.service.ts';
 import { geodataRoutes } from './geodata.routes.ts';
 import { createGeodataService } from './geodata.service.ts';
 import { defineRasterJob } from './products.jobs.ts';
@@ -22,4 +24,5 @@ export function geodataModule(app: App, deps: Deps): void {
   geodataRoutes(app, geo, products, createVectorsService(deps, spatial));
   tilesRoutes(app, createTilesService(deps, products));
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
+  extensionsRoutes(app, createExtensionsService(deps));
 }
