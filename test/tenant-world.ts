@@ -107,6 +107,11 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   });
   await create(app, headers, `/api/projects/${projectId}/members`, { user_id: member.id, role: 'annotator' });
   await create(app, headers, `/api/teams/${teamId}/members`, { user_id: member.id, role: 'viewer' });
+  // Extension grants (geodata): catalogue extension 1 to the team and to the member.
+  for (const url of [`/api/extensions/1/teams/${teamId}`, `/api/extensions/1/users/${member.id}`]) {
+    const res = await app.inject({ method: 'PUT', url, headers, payload: {} });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+  }
   const invitationId = await create(app, headers, `/api/organizations/${owner.orgId}/invitations`, {
     email: `${marker}.invitee@example.test`,
     role: 'member',
