@@ -103,6 +103,7 @@ export const idRules: IdRule[] = [
     match: /^\/api\/extensions\/\{id\}/,
     values: (w) => ({ id: 1, team_id: w.teamId, user_id: w.member.id }),
   },
+  { match: /^\/api\/breedbase-connections\/\{id\}$/, values: (w) => ({ id: w.breedbaseId }) },
   { match: /^\/api\/flights\/\{id\}/, values: (w) => ({ id: w.flightId }) },
   {
     match: /^\/api\/data-products\/\{id\}/,

@@ -53,6 +53,7 @@ export interface World extends OrdersWorld {
   panelId: number;
   licenseId: number;
   flightId: number;
+  breedbaseId: number;
   dataProductId: number;
   vectorLayerId: number;
   /** The public share token of the data product, and a short link's code. */
@@ -474,9 +475,16 @@ async function buildGeodata(
     },
     201,
   );
+  const breedbase = await send(
+    'POST',
+    `/api/projects/${projectId}/breedbase-connections`,
+    { base_url: 'https://breedbase.example.org', trial_ids: [`${marker}-trial`], secret: `${marker} secret` },
+    201,
+  );
   const link = await send('POST', '/api/short-links', { url: `/api/flights/${flight.id}?${marker}` }, 201);
   return {
     flightId: flight.id as number,
+    breedbaseId: breedbase.id as number,
     dataProductId: product.id as number,
     vectorLayerId: layer.id as number,
     publicToken: permission.token as string,

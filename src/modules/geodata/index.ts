@@ -3,6 +3,8 @@
 // beside the one projects table (migration 0016).
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import { breedbaseRoutes } from './breedbase.routes.ts';
+import { createBreedbaseService } from './breedbase.service.ts';
 import { extensionsRoutes } from './extensions.routes.ts';
 import { createExtensionsService } from './extensions.service.ts';
 import { geodataRoutes } from './geodata.routes.ts';
@@ -25,4 +27,5 @@ export function geodataModule(app: App, deps: Deps): void {
   tilesRoutes(app, createTilesService(deps, products));
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
   extensionsRoutes(app, createExtensionsService(deps));
+  breedbaseRoutes(app, createBreedbaseService(deps));
 }
