@@ -72,9 +72,9 @@ export function createBreedbaseService(deps: Pick<Deps, 'database' | 'config' | 
 
   return {
     async create(actor: Actor, projectId: number, input: BreedbaseInput & { base_url: string }) {
-      checkUrl(input.base_url);
       return inScope(database.db, scope(actor), async (tx) => {
         await authorize(tx, actor, 'geodata.write', [projectId]);
+        checkUrl(input.base_url); // after access: another tenant's project is 404 whatever the body
         const row = await tx
           .insertInto('breedbase_connections')
           .values({
@@ -112,9 +112,9 @@ export function createBreedbaseService(deps: Pick<Deps, 'database' | 'config' | 
     },
 
     async update(actor: Actor, id: number, input: BreedbaseInput) {
-      checkUrl(input.base_url);
       return inScope(database.db, scope(actor), async (tx) => {
         await load(tx, actor, id, 'geodata.write');
+        checkUrl(input.base_url);
         const secret = sealed(input.secret);
         const row = await tx
           .updateTable('breedbase_connections')
