@@ -96,7 +96,10 @@ test('refusals are one line and exit 1; nothing is left at --out', () => {
   const out = path.join(scratch, 'never.zip');
   const r = cli('export', String(project), '--format', 'CONLL2003', '--out', out);
   assert.equal(r.status, 1);
-  assert.match(r.stderr.trim(), /^groundtruth: the server answered 400: CONLL2003 needs a Text object tagged by a Labels control/);
+  assert.match(
+    r.stderr.trim(),
+    /^groundtruth: the server answered 400: CONLL2003 needs a Text object tagged by a Labels control/,
+  );
   assert.equal(existsSync(out), false);
   const missing = cli('import', String(project), path.join(scratch, 'nope.json'));
   assert.equal(missing.status, 1);

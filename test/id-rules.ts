@@ -98,6 +98,12 @@ export const idRules: IdRule[] = [
     values: () => ({ room_token: 'n0t-a-r00m-t0ken-at-all-xx' }),
   },
   { match: /^\/api\/licenses\/\{id\}/, values: (w) => ({ id: w.licenseId, user_id: w.owner.id }) },
+  // The extension is the catalogue's (product-wide); the team or user is A's.
+  {
+    match: /^\/api\/extensions\/\{id\}/,
+    values: (w) => ({ id: 1, team_id: w.teamId, user_id: w.member.id }),
+  },
+  { match: /^\/api\/breedbase-connections\/\{id\}$/, values: (w) => ({ id: w.breedbaseId }) },
   { match: /^\/api\/flights\/\{id\}/, values: (w) => ({ id: w.flightId }) },
   {
     match: /^\/api\/data-products\/\{id\}/,

@@ -209,6 +209,9 @@ const requests: Requests = {
   }),
   'geodata.publish': (p) => ({ method: 'POST', url: `/api/projects/${p.resource}/publish` }),
   'geodata.delete': (p) => ({ method: 'DELETE', url: `/api/projects/${p.resource}/location` }),
+  'extensions.read': () => ({ method: 'GET', url: '/api/extensions/me' }),
+  // Extension 1 is the catalogue's first row (migration 0016).
+  'extensions.manage': (p) => ({ method: 'PUT', url: `/api/extensions/1/users/${p.spare}`, payload: {} }),
   'short_links.create': () => ({
     method: 'POST',
     url: '/api/short-links',

@@ -53,6 +53,7 @@ export interface World extends OrdersWorld {
   panelId: number;
   licenseId: number;
   flightId: number;
+  breedbaseId: number;
   dataProductId: number;
   vectorLayerId: number;
   /** The public share token of the data product, and a short link's code. */
@@ -107,6 +108,11 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
   });
   await create(app, headers, `/api/projects/${projectId}/members`, { user_id: member.id, role: 'annotator' });
   await create(app, headers, `/api/teams/${teamId}/members`, { user_id: member.id, role: 'viewer' });
+  // Extension grants (geodata): catalogue extension 1 to the team and to the member.
+  for (const url of [`/api/extensions/1/teams/${teamId}`, `/api/extensions/1/users/${member.id}`]) {
+    const res = await app.inject({ method: 'PUT', url, headers, payload: {} });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+  }
   const invitationId = await create(app, headers, `/api/organizations/${owner.orgId}/invitations`, {
     email: `${marker}.invitee@example.test`,
     role: 'member',
@@ -469,9 +475,16 @@ async function buildGeodata(
     },
     201,
   );
+  const breedbase = await send(
+    'POST',
+    `/api/projects/${projectId}/breedbase-connections`,
+    { base_url: 'https://breedbase.example.org', trial_ids: [`${marker}-trial`], secret: `${marker} secret` },
+    201,
+  );
   const link = await send('POST', '/api/short-links', { url: `/api/flights/${flight.id}?${marker}` }, 201);
   return {
     flightId: flight.id as number,
+    breedbaseId: breedbase.id as number,
     dataProductId: product.id as number,
     vectorLayerId: layer.id as number,
     publicToken: permission.token as string,

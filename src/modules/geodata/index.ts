@@ -3,6 +3,10 @@
 // beside the one projects table (migration 0016).
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import { breedbaseRoutes } from './breedbase.routes.ts';
+import { createBreedbaseService } from './breedbase.service.ts';
+import { extensionsRoutes } from './extensions.routes.ts';
+import { createExtensionsService } from './extensions.service.ts';
 import { geodataRoutes } from './geodata.routes.ts';
 import { createGeodataService } from './geodata.service.ts';
 import { defineRasterJob } from './products.jobs.ts';
@@ -27,4 +31,6 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   await vectorRoutes(app, vectors, createVectorImport(deps), createVectorTiles(deps, spatial));
   tilesRoutes(app, createTilesService(deps, products));
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
+  extensionsRoutes(app, createExtensionsService(deps));
+  breedbaseRoutes(app, createBreedbaseService(deps));
 }

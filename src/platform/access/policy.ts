@@ -335,6 +335,16 @@ export const policy = {
     summary: 'delete boundary, campaigns, flights, data products and vector layers',
   },
   'geodata.publish': { on: 'project', roles: ['owner'], summary: 'publish or unpublish the project' },
+  'extensions.read': {
+    on: 'organization',
+    roles: everyOrgRole,
+    summary: 'see the extension catalogue and the extensions they have',
+  },
+  'extensions.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: 'grant extensions to teams and users, change and remove the grants',
+  },
   'short_links.create': {
     on: 'organization',
     roles: everyOrgRole,
