@@ -70,13 +70,17 @@ function caseArb(route: RouteInfo, world: World): fc.Arbitrary<Case> {
     );
   }
   for (const p of route.pathParams) {
+    // Ids start at 1; a parameter whose schema allows 0 (a tile's z/x/y) takes 0 as a valid value.
+    const allowsZero = (p.schema as { minimum?: number }).minimum === 0;
     options.push(
-      invalidIdArb.map((bad) => ({
-        kind: `path ${p.name}`,
-        url: fillPath(route.path, { ...ids, [p.name]: bad }),
-        headers: auth,
-        payload: validBody,
-      })),
+      invalidIdArb
+        .filter((bad) => !(allowsZero && bad === '0'))
+        .map((bad) => ({
+          kind: `path ${p.name}`,
+          url: fillPath(route.path, { ...ids, [p.name]: bad }),
+          headers: auth,
+          payload: validBody,
+        })),
     );
   }
   for (const q of route.query) {
