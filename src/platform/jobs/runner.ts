@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { CompiledQuery, sql } from 'kysely';
-import { PgBoss } from 'pg-boss';
+import { type Job, PgBoss } from 'pg-boss';
 import type { Database } from '../../db/database.ts';
 import { QUEUE_SCHEMA } from '../../db/migrations/0006_job_queue.ts';
 import { inScope, type Tx } from '../../db/scope.ts';
@@ -171,6 +171,34 @@ export function createJobRunner({
     }
   }
 
+  /**
+   * `concurrency` single-job workers on a queue. pg-boss waits out its polling interval after every job (burst
+   * modes need batches), which capped a busy queue at one job per second per worker; a worker that has just
+   * finished a job is woken at once instead, so a backlog drains at the handlers' speed and only an empty
+   * fetch waits for the next poll.
+   */
+  async function workBusy(
+    kind: string,
+    concurrency: number,
+    handle: (job: Job<QueueData>) => Promise<unknown>,
+  ) {
+    for (let i = 0; i < concurrency; i++) {
+      let workerId: string | undefined;
+      workerId = await boss.work<QueueData>(
+        kind,
+        { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: 1 },
+        async ([job]) => {
+          if (!job) return;
+          try {
+            await handle(job);
+          } finally {
+            if (workerId) boss.notifyWorker(workerId);
+          }
+        },
+      );
+    }
+  }
+
   return {
     define(definition) {
       definitions.set(definition.kind, definition as JobDefinition<unknown>);
@@ -230,27 +258,18 @@ export function createJobRunner({
       if (!work || working) return;
       working = true;
       for (const task of tasks.values()) {
-        await boss.work<QueueData>(
-          task.kind,
-          { batchSize: 1, localConcurrency: task.concurrency ?? 2, pollingIntervalSeconds: 1 },
-          async ([job]) => {
-            if (!job) return;
-            await task.handler({
-              payload: job.data.payload,
-              organizationId: job.data.organizationId,
-              attempt: job.retryCount + 1,
-              final: job.retryCount >= task.retryLimit,
-            });
-          },
-        );
+        await workBusy(task.kind, task.concurrency ?? 2, async (job) => {
+          await task.handler({
+            payload: job.data.payload,
+            organizationId: job.data.organizationId,
+            attempt: job.retryCount + 1,
+            final: job.retryCount >= task.retryLimit,
+          });
+        });
       }
       for (const definition of definitions.values()) {
-        await boss.work<QueueData>(
-          definition.kind,
-          { batchSize: 1, localConcurrency: definition.concurrency ?? 1, pollingIntervalSeconds: 1 },
-          async ([job]) => {
-            if (job) await run(definition, job.data, job.signal);
-          },
+        await workBusy(definition.kind, definition.concurrency ?? 1, (job) =>
+          run(definition, job.data, job.signal),
         );
       }
     },
