@@ -109,7 +109,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
   const authenticate = createAuthenticator({ config, database, secrets, generations });
   await registerAuth(app, authenticate);
   registerHttpCache(app, generations, authenticate, CACHED_ANSWERS);
-  const jobs = createJobRunner({ database, log: app.log });
+  const jobs = createJobRunner({ database, log: app.log, listener });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
   // Annotation events also reach the projects' export storages (modules/storages).

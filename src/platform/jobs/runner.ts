@@ -8,6 +8,7 @@ import { type Job, PgBoss } from 'pg-boss';
 import type { Database } from '../../db/database.ts';
 import { QUEUE_SCHEMA } from '../../db/migrations/0006_job_queue.ts';
 import { inScope, type Tx } from '../../db/scope.ts';
+import type { Listener } from '../listener.ts';
 
 export interface JobContext<P> {
   jobId: number;
@@ -67,12 +68,18 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
+/** NOTIFY channel that names a queue whose new job has just committed. */
+const WAKE_CHANNEL = 'gt_job_queued';
+
 export function createJobRunner({
   database,
   log,
+  listener,
 }: {
   database: Database;
   log: FastifyBaseLogger;
+  /** With a listener (PostgreSQL), a committed job wakes its queue's workers in every process at once. */
+  listener?: Listener;
 }): JobRunner {
   const definitions = new Map<string, JobDefinition<unknown>>();
   const tasks = new Map<string, TaskDefinition<unknown>>();
@@ -103,9 +110,16 @@ export function createJobRunner({
   boss.on('error', (err) => log.error({ err: err.message }, 'job queue error'));
   let started: Promise<void> | null = null;
   let working = false;
-  const send = (tx: Tx, kind: string, data: QueueData, options: object) => {
+  // Worker ids per queue in this process, woken by the queue's NOTIFY (delivered when the sender commits).
+  const workers = new Map<string, string[]>();
+  const wake = database.kind === 'postgres' && listener !== undefined;
+  const send = async (tx: Tx, kind: string, data: QueueData, options: object) => {
     if (!started) throw new Error('the job runner is not started (app.jobs.start)');
-    return current.run(tx, () => boss.send(kind, data as unknown as object, { ...options, db: inTx(tx) }));
+    const id = await current.run(tx, () =>
+      boss.send(kind, data as unknown as object, { ...options, db: inTx(tx) }),
+    );
+    if (wake) await sql`SELECT pg_notify(${WAKE_CHANNEL}, ${kind})`.execute(tx);
+    return id;
   };
 
   const setState = (organizationId: number, jobId: number, values: Record<string, unknown>) =>
@@ -196,6 +210,7 @@ export function createJobRunner({
           }
         },
       );
+      workers.set(kind, [...(workers.get(kind) ?? []), workerId]);
     }
   }
 
@@ -257,6 +272,10 @@ export function createJobRunner({
       }
       if (!work || working) return;
       working = true;
+      if (wake)
+        listener.on(WAKE_CHANNEL, (kind) => {
+          for (const id of workers.get(kind) ?? []) boss.notifyWorker(id);
+        });
       for (const task of tasks.values()) {
         await workBusy(task.kind, task.concurrency ?? 2, async (job) => {
           await task.handler({
