@@ -31,7 +31,8 @@ function opener(scope: Scope): string {
   const user = idLiteral(scope.userId, 'user id');
   let text = `BEGIN; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.organization_id', '${org}', true), set_config('app.user_id', '${user}', true);`;
   if (scope.requireMembership && org && user) {
-    text += ` DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM organization_members WHERE organization_id = ${org} AND user_id = ${user}) THEN RAISE EXCEPTION 'not a member' USING ERRCODE = '${NOT_A_MEMBER}'; END IF; END $$;`;
+    // Migration 0027; raises GT404 (NOT_A_MEMBER) when the user is not a member of the organization.
+    text += ` SELECT gt_require_member(${org}, ${user});`;
   }
   return text;
 }

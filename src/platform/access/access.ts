@@ -74,14 +74,51 @@ function jobRoleCheck(tx: Tx, actor: Actor, action: Action) {
   };
 }
 
-/** The actor's effective role on each of `ids` (absent: not visible). One query per call. */
+/**
+ * The actor's effective role on each of `ids` (absent: not visible). Roles the actor's memo holds for its
+ * organization need no query; the others are read in one query and remembered (platform/access/role-memo.ts).
+ */
 export async function effectiveRoles(
   tx: Tx,
   actor: Actor,
   kind: Exclude<ResourceKind, 'organization'>,
   ids: readonly number[],
 ): Promise<Map<number, string>> {
+  const memo = actor.roles;
+  const org = actor.organizationId;
+  if (!memo || org === null)
+    return new Map([...(await queryRoles(tx, actor, kind, ids))].map(([id, r]) => [id, r.role]));
   const roles = new Map<number, string>();
+  const missing: number[] = [];
+  for (const id of ids) {
+    const role = memo.get(kind, org, actor.userId, id);
+    if (role === undefined) missing.push(id);
+    else roles.set(id, role);
+  }
+  if (missing.length === 0) return roles;
+  const stamp = memo.stamp(org, actor.userId);
+  for (const [id, r] of await queryRoles(tx, actor, kind, missing)) {
+    roles.set(id, r.role);
+    // Only what the actor's own organization holds: a unit of work moved into another organization reads
+    // that one's resources, which must not answer for the actor's organization later.
+    if (r.org === org) memo.set(kind, org, actor.userId, id, r.role, stamp);
+  }
+  return roles;
+}
+
+interface HeldRole {
+  role: string;
+  org: number;
+}
+
+/** One query: the role on each visible id, with the organization the resource belongs to. */
+async function queryRoles(
+  tx: Tx,
+  actor: Actor,
+  kind: Exclude<ResourceKind, 'organization'>,
+  ids: readonly number[],
+): Promise<Map<number, HeldRole>> {
+  const roles = new Map<number, HeldRole>();
   if (ids.length === 0) return roles;
   const uid = actor.userId;
   if (kind === 'project') {
@@ -89,12 +126,13 @@ export async function effectiveRoles(
     // role on the project or on one of its tags (the grant's role): the strongest wins.
     const { rows } = await sql<{
       id: number;
+      org: number;
       org_role: string;
       direct: string | null;
       team: TeamRole | null;
       groups: string[] | null;
     }>`
-      SELECT p.id, om.role AS org_role, pm.role AS direct, tm.role AS team,
+      SELECT p.id, p.organization_id::int AS org, om.role AS org_role, pm.role AS direct, tm.role AS team,
         ARRAY(
           SELECT tp.role FROM team_projects tp
           JOIN team_members gm ON gm.team_id = tp.team_id AND gm.user_id = ${uid}
@@ -114,27 +152,27 @@ export async function effectiveRoles(
       const viaOrg = r.org_role === 'owner' || r.org_role === 'admin' ? orgAdminImplies.project : null;
       const viaTeam = r.team ? teamRoleOnProject[r.team] : null;
       const role = strongest('project', viaOrg, r.direct, viaTeam, ...(r.groups ?? []));
-      if (role) roles.set(r.id, role);
+      if (role) roles.set(r.id, { role, org: r.org });
     }
     return roles;
   }
   if (kind === 'project_group') {
-    const { rows } = await sql<{ id: number; org_role: string; mine: boolean }>`
-      SELECT g.id, om.role AS org_role, g.created_by IS NOT DISTINCT FROM ${uid}::bigint AS mine
+    const { rows } = await sql<{ id: number; org: number; org_role: string; mine: boolean }>`
+      SELECT g.id, g.organization_id::int AS org, om.role AS org_role, g.created_by IS NOT DISTINCT FROM ${uid}::bigint AS mine
       FROM project_groups g
       JOIN organization_members om ON om.organization_id = g.organization_id AND om.user_id = ${uid}
       WHERE g.id = ANY(${ids as number[]}::bigint[])`.execute(tx);
     for (const r of rows) {
       const owns = r.mine || r.org_role === 'owner' || r.org_role === 'admin';
-      roles.set(r.id, owns ? orgAdminImplies.project_group : 'member');
+      roles.set(r.id, { role: owns ? orgAdminImplies.project_group : 'member', org: r.org });
     }
     return roles;
   }
   const table = { team: 'teams', workspace: 'workspaces', room: 'rooms' }[kind];
   const members = { team: 'team_members', workspace: 'workspace_members', room: 'room_members' }[kind];
   const fk = { team: 'team_id', workspace: 'workspace_id', room: 'room_id' }[kind];
-  const { rows } = await sql<{ id: number; org_role: string; direct: string | null }>`
-    SELECT g.id, om.role AS org_role, m.role AS direct
+  const { rows } = await sql<{ id: number; org: number; org_role: string; direct: string | null }>`
+    SELECT g.id, g.organization_id::int AS org, om.role AS org_role, m.role AS direct
     FROM ${sql.table(table)} g
     JOIN organization_members om ON om.organization_id = g.organization_id AND om.user_id = ${uid}
     LEFT JOIN ${sql.table(members)} m ON m.${sql.ref(fk)} = g.id AND m.user_id = ${uid}
@@ -142,7 +180,7 @@ export async function effectiveRoles(
   for (const r of rows) {
     const viaOrg = r.org_role === 'owner' || r.org_role === 'admin' ? orgAdminImplies[kind] : null;
     const role = strongest(kind, viaOrg, r.direct);
-    if (role) roles.set(r.id, role);
+    if (role) roles.set(r.id, { role, org: r.org });
   }
   return roles;
 }

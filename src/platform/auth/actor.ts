@@ -1,4 +1,6 @@
 // Who is acting: every service function takes an Actor first.
+import type { RoleMemo } from '../access/role-memo.ts';
+
 export type OrgRole = 'owner' | 'admin' | 'member';
 export type AuthMethod = 'jwt' | 'cookie' | 'api_key';
 
@@ -13,4 +15,6 @@ export interface Actor {
   apiKeyId: number | null;
   ip: string;
   userAgent: string | null;
+  /** Roles remembered across requests (set by the authenticator; absent for jobs and scripts). */
+  roles?: RoleMemo;
 }

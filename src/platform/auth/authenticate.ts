@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
+import { createRoleMemo } from '../access/role-memo.ts';
 import type { Generations } from '../cache/generations.ts';
 import { createReadCache } from '../cache/read-cache.ts';
 import { AppError } from '../errors.ts';
@@ -72,6 +73,7 @@ export function createAuthenticator({
   const db = database.db;
   const keys = createReadCache<KeyEntry>(generations, CACHED_PRINCIPALS);
   const users = createReadCache<UserRow>(generations, CACHED_PRINCIPALS);
+  const roles = createRoleMemo(generations);
 
   function actorFor(
     request: FastifyRequest,
@@ -90,6 +92,7 @@ export function createAuthenticator({
       apiKeyId,
       ip: request.ip,
       userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+      roles,
     };
   }
 
