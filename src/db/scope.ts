@@ -26,10 +26,10 @@ function idLiteral(value: number | null, name: string): string {
   return String(value);
 }
 
-function opener(scope: Scope): string {
+function opener(scope: Scope, readOnly = false): string {
   const org = idLiteral(scope.organizationId, 'organization id');
   const user = idLiteral(scope.userId, 'user id');
-  let text = `BEGIN; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.organization_id', '${org}', true), set_config('app.user_id', '${user}', true);`;
+  let text = `${readOnly ? 'BEGIN READ ONLY' : 'BEGIN'}; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.organization_id', '${org}', true), set_config('app.user_id', '${user}', true);`;
   if (scope.requireMembership && org && user) {
     // Migration 0027; raises GT404 (NOT_A_MEMBER) when the user is not a member of the organization.
     text += ` SELECT gt_require_member(${org}, ${user});`;
@@ -40,14 +40,7 @@ function opener(scope: Scope): string {
 /** Runs `fn` in one transaction as the application role, scoped to `scope`. */
 export async function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
-    try {
-      await sql.raw(opener(scope)).execute(conn);
-    } catch (err) {
-      await sql.raw('ROLLBACK').execute(conn);
-      if ((err as { code?: string }).code === NOT_A_MEMBER)
-        throw new AppError('not_found', 'organization not found');
-      throw err;
-    }
+    await open(conn, scope, false);
     let result: T;
     try {
       result = await fn(conn);
@@ -58,6 +51,46 @@ export async function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => P
     await sql.raw('COMMIT').execute(conn);
     return result;
   });
+}
+
+/**
+ * inScope for reads: a READ ONLY transaction (a write in it fails), answered as soon as `fn` has its result;
+ * the COMMIT, which has nothing to make durable, finishes after the caller has moved on, before the connection
+ * goes back to the pool.
+ */
+export function readScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let answered = false;
+    db.connection()
+      .execute(async (conn) => {
+        await open(conn, scope, true);
+        let result: T;
+        try {
+          result = await fn(conn);
+        } catch (err) {
+          await sql.raw('ROLLBACK').execute(conn);
+          throw err;
+        }
+        answered = true;
+        resolve(result);
+        await sql.raw('COMMIT').execute(conn);
+      })
+      .catch((err) => {
+        // A failed COMMIT after the answer leaves nothing behind: the transaction could not write.
+        if (!answered) reject(err);
+      });
+  });
+}
+
+async function open(conn: Tx, scope: Scope, readOnly: boolean): Promise<void> {
+  try {
+    await sql.raw(opener(scope, readOnly)).execute(conn);
+  } catch (err) {
+    await sql.raw('ROLLBACK').execute(conn);
+    if ((err as { code?: string }).code === NOT_A_MEMBER)
+      throw new AppError('not_found', 'organization not found');
+    throw err;
+  }
 }
 
 /** Moves a running unit of work into another organization (e.g. one it has just created). */

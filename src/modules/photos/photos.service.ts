@@ -3,7 +3,7 @@
 // detection) runs in jobs (photos.jobs.ts) queued in the upload's transaction.
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import { inScope, type Tx } from '../../db/scope.ts';
+import { inScope, readScope, type Tx } from '../../db/scope.ts';
 import type { Action } from '../../platform/access/policy.ts';
 import { audit } from '../../platform/audit.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
@@ -275,7 +275,7 @@ export function createPhotosService(deps: Pick<Deps, 'database' | 'config' | 'bl
 
     async list(actor: Actor, projectId: number, q: ListQuery) {
       const filter = filterOf(projectId, q);
-      return inScope(database.db, scope(actor), async (tx) => {
+      return readScope(database.db, scope(actor), async (tx) => {
         await can(tx, actor, 'photos.read', projectId);
         const rows = await listPhotos(tx, { ...filter, limit: filter.limit + 1 });
         const page = rows.slice(0, filter.limit);

@@ -15,7 +15,7 @@ import { AppError } from '../errors.ts';
 import type { Secrets } from '../secrets.ts';
 import type { Actor, AuthMethod } from './actor.ts';
 import { cookiesOf } from './plugin.ts';
-import { looksLikeJwt, safeEqual, sha256, verifyAccessToken } from './tokens.ts';
+import { type AccessClaims, looksLikeJwt, safeEqual, sha256, verifyAccessToken } from './tokens.ts';
 
 export const ACCESS_COOKIE = 'gt_access';
 export const REFRESH_COOKIE = 'gt_refresh';
@@ -169,8 +169,24 @@ export function createAuthenticator({
     return user;
   }
 
-  async function fromJwt(request: FastifyRequest, token: string, method: AuthMethod): Promise<Actor> {
+  // Access tokens already verified, until they expire: a signature check is a round trip to the crypto
+  // thread pool per request. Sign-outs are still seen at once (sessions_valid_after, checked on every use).
+  const verified = new Map<string, AccessClaims>();
+  async function verify(token: string): Promise<AccessClaims> {
+    const known = verified.get(token);
+    if (known && known.expiresAt * 1000 > Date.now()) return known;
+    if (known) verified.delete(token);
     const claims = await verifyAccessToken(secrets.jwtKey, token);
+    if (verified.size >= CACHED_PRINCIPALS) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    verified.set(token, claims);
+    return claims;
+  }
+
+  async function fromJwt(request: FastifyRequest, token: string, method: AuthMethod): Promise<Actor> {
+    const claims = await verify(token);
     const user = await lookUpUser(claims.userId);
     if (!user) throw new AppError('unauthorized', 'invalid access token');
     if (user.sessions_valid_after && claims.issuedAt * 1000 < user.sessions_valid_after.getTime() - 999) {

@@ -37,6 +37,8 @@ export function looksLikeJwt(value: string): boolean {
 export interface AccessClaims {
   userId: number;
   issuedAt: number;
+  /** Seconds since the epoch. */
+  expiresAt: number;
 }
 
 export async function signAccessToken(key: Uint8Array, userId: number, ttlSeconds: number): Promise<string> {
@@ -53,10 +55,15 @@ export async function verifyAccessToken(key: Uint8Array, token: string): Promise
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: 'groundtruth' });
     const userId = Number(payload.sub);
-    if (payload.typ !== 'access' || !Number.isSafeInteger(userId) || typeof payload.iat !== 'number') {
+    if (
+      payload.typ !== 'access' ||
+      !Number.isSafeInteger(userId) ||
+      typeof payload.iat !== 'number' ||
+      typeof payload.exp !== 'number'
+    ) {
       throw new AppError('unauthorized', 'invalid access token');
     }
-    return { userId, issuedAt: payload.iat };
+    return { userId, issuedAt: payload.iat, expiresAt: payload.exp };
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (err instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'access token has expired');
