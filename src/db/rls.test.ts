@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import { createFullTenant } from '../../test/factories.ts';
 import { forEachDatabase } from '../../test/harness.ts';
-import { inScope } from './scope.ts';
+import { inScope, readScope } from './scope.ts';
 
 interface TenantTable {
   table: string;
@@ -136,6 +136,32 @@ forEachDatabase('row-level security', (ctx) => {
       ),
     );
     assert.equal(Number(none.rows[0]!.n), 0);
+  });
+
+  test('readScope answers under the scope, refuses writes, and checks membership', async () => {
+    const a = await createFullTenant(ctx.database);
+    const b = await createFullTenant(ctx.database);
+    const scope = { organizationId: a.org.id, userId: a.org.owner.id, requireMembership: true };
+    const own = await readScope(ctx.database.db, scope, (tx) =>
+      tx.selectFrom('projects').select('id').execute(),
+    );
+    assert.deepEqual(own, [{ id: a.project.id }]);
+    await assert.rejects(
+      readScope(ctx.database.db, scope, (tx) =>
+        tx.updateTable('projects').set({ title: 'changed' }).where('id', '=', a.project.id).execute(),
+      ),
+      /read-only transaction/,
+    );
+    const title = await inScope(ctx.database.db, scope, (tx) =>
+      tx.selectFrom('projects').select('title').where('id', '=', a.project.id).executeTakeFirstOrThrow(),
+    );
+    assert.notEqual(title.title, 'changed');
+    await assert.rejects(
+      readScope(ctx.database.db, { ...scope, userId: b.org.owner.id }, (tx) =>
+        tx.selectFrom('projects').select('id').execute(),
+      ),
+      (err: { status?: number; code?: string }) => err.code === 'not_found',
+    );
   });
 
   test('under A, a row cannot be written into B', async () => {
