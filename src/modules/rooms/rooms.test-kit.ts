@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { inOrg, type Person, signUp } from '../../../test/http-factories.ts';
+import type { Database } from '../../db/database.ts';
+import { inScope } from '../../db/scope.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { multipart, type PartSpec } from '../files/files.test-kit.ts';
 
@@ -132,4 +134,53 @@ export async function answerTo(app: App, owner: Person, roomId: number, text: st
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`no answer to ${text}`);
+}
+
+/** An upload that must succeed: its file and companions. */
+export async function uploaded(app: App, owner: Person, parts: PartSpec[]) {
+  const res = await upload(app, owner, parts);
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json() as { id: number; companions: { id: number }[] };
+}
+
+/** Adds `p` to `owner`'s organization as a member. */
+export async function join(database: Database, owner: Person, p: Person) {
+  await inScope(database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
+    tx
+      .insertInto('organization_members')
+      .values({ organization_id: owner.orgId, user_id: p.id, role: 'member' })
+      .execute(),
+  );
+}
+
+/**
+ * A new organization with a "Sales" room holding the sales CSV: its owner, a member of the room, and a
+ * stranger (in the organization, not in the room).
+ */
+export async function roomWithMembers(app: App, database: Database) {
+  const owner = await signUp(app);
+  const member = await signUp(app);
+  const stranger = await signUp(app);
+  await join(database, owner, member);
+  await join(database, owner, stranger);
+  const h = inOrg(owner, owner.orgId);
+  const room = await app.inject({
+    method: 'POST',
+    url: '/api/rooms',
+    headers: h,
+    payload: { name: 'Sales' },
+  });
+  assert.equal(room.statusCode, 201, room.body);
+  const roomId = room.json().id as number;
+  const add = await app.inject({
+    method: 'POST',
+    url: `/api/rooms/${roomId}/members`,
+    headers: h,
+    payload: { user_id: member.id },
+  });
+  assert.equal(add.statusCode, 201, add.body);
+  const file = await uploaded(app, owner, [{ name: 'sales.csv', bytes: CSV }]);
+  const { table } = await attach(app, owner, roomId, file.id);
+  assert.equal(table, 'sales');
+  return { owner, member, stranger, roomId, token: room.json().token as string, h };
 }
