@@ -53,7 +53,7 @@ export function BackendForm({
           onChange={(e) => set('timeout', e.target.value)}
         />
       </div>
-      <div className="row">
+      <div className="row ml-auth">
         <Select
           label="Authentication"
           value={d.auth_method}

@@ -5,6 +5,7 @@ import { api, call } from '../../api/client';
 import { canManageProject, type FrameProject, ProjectFrame } from '../../ui/ProjectFrame';
 import { Empty, ErrorBox, Loading } from '../../ui/ui';
 import { backendsKey, bodyOf, emptyDraft, useBackends } from './api';
+import './ml.css';
 import { BackendCard } from './BackendCard';
 import { BackendForm } from './BackendForm';
 

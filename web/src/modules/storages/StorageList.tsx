@@ -7,6 +7,14 @@ import { deleteStorage, jobQuery, listStorages, storagesKey, syncStorage, update
 import { bodyOf, type Direction, draftOf, locationOf, type Storage, typeLabel } from './fields';
 import { StorageForm } from './StorageForm';
 
+const statusText: Record<Storage['status'], string> = {
+  initialized: 'Not synced yet',
+  queued: 'Sync queued',
+  in_progress: 'Syncing',
+  failed: 'Sync failed',
+  completed: 'Synced',
+};
+
 const active = (s: Storage) => s.status === 'queued' || s.status === 'in_progress';
 
 function SyncProgress({ storage, onDone }: { storage: Storage; onDone: () => void }) {
@@ -59,7 +67,7 @@ function Row({ storage, direction, manage }: { storage: Storage; direction: Dire
       <div className="card-head">
         <h3>{name}</h3>
         <span className={`state state-${storage.status === 'completed' ? 'succeeded' : storage.status}`}>
-          {storage.status.replace('_', ' ')}
+          {statusText[storage.status]}
         </span>
       </div>
       <p className="small">
