@@ -1,7 +1,9 @@
 // The integrations screens in a real browser: connect an ML backend (a small fake label-studio-ml server on
 // 127.0.0.1) and see it healthy; add a local-files source storage over a directory of two JSON task files,
 // check it, sync it (the job's progress followed) and see the tasks in the data manager; retrieve the
-// model's predictions for them; walk an order from draft through submitted to approved; the read-only
+// model's predictions for them; switch on interactive pre-annotation and set a basic-auth password (never
+// shown back); walk an order from draft through submitted and approved (a contract attached and signed) to
+// in progress; the read-only
 // payments and billing page; CONLL2003 offered on the export screen of a text NER project only.
 // axe-core on each new page and a screenshot of each in artefacts/e2e (integrations-*.png).
 import assert from 'node:assert/strict';
@@ -15,6 +17,14 @@ import { kind, missing, startWorld, type World } from './world.ts';
 
 const NER_CONFIG =
   '<View><Labels name="label" toName="text"><Label value="PER"/><Label value="ORG"/></Labels><Text name="text" value="$text"/></View>';
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the change to be saved');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 describe(`integrations screens end to end [${kind}]`, {
   skip: missing ? `skipped: ${missing}` : false,
@@ -64,6 +74,9 @@ describe(`integrations screens end to end [${kind}]`, {
       path.join(dir, 'b.json'),
       JSON.stringify({ data: { text: 'second review from the bucket' } }),
     );
+
+    const mlList = async () =>
+      (await app.inject({ method: 'GET', url: `/api/ml?project=${projectId}`, headers: h })).json();
 
     const { context, page } = await world.newContext();
     await world.signIn(page, owner);
@@ -129,6 +142,24 @@ describe(`integrations screens end to end [${kind}]`, {
     assert.equal(predictions.statusCode, 200, predictions.body);
     assert.equal((predictions.json() as unknown[]).length, 2);
 
+    // Interactive pre-annotation switched on; basic auth set through Edit: the password is stored and
+    // never shown back (the card says it is set, the edit form's field stays empty).
+    const backendId = ((await mlList()) as { id: number }[])[0]!.id;
+    await backend.getByLabel('Interactive pre-annotation').click();
+    await eventually(async () => ((await mlList()) as { is_interactive: boolean }[])[0]!.is_interactive);
+    await backend.getByRole('button', { name: 'Edit' }).click();
+    await backend.getByLabel('Authentication').selectOption('BASIC_AUTH');
+    await backend.getByLabel('Basic auth user').fill('ml');
+    await backend.getByLabel('Basic auth password').fill('s3cret-pass');
+    await backend.getByRole('button', { name: 'Save backend' }).click();
+    await backend.getByText('basic auth as ml (password set)').waitFor();
+    const one = await app.inject({ method: 'GET', url: `/api/ml/${backendId}`, headers: h });
+    assert.equal(one.json().basic_auth_pass_is_set, true);
+    assert.doesNotMatch(one.body, /s3cret-pass/);
+    await backend.getByRole('button', { name: 'Edit' }).click();
+    assert.equal(await backend.getByLabel('Basic auth password').inputValue(), '');
+    await backend.getByRole('button', { name: 'Cancel' }).click();
+
     // Orders: create one, submit it, approve it (the owner is both client and staff).
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
     await page.getByRole('heading', { name: 'Orders', exact: true }).waitFor();
@@ -153,23 +184,37 @@ describe(`integrations screens end to end [${kind}]`, {
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Status: Approved').waitFor();
     await page.getByRole('link', { name: "open the order's project" }).waitFor();
-    await world.accessible(page, 'order');
+    await world.accessible(page, 'order, approved');
     await world.snap(page, 'integrations-05-order-approved');
+    // A contract attached (uploaded here) and signed; then the work can start.
+    await page.getByLabel('Contract file (PDF or document)').setInputFiles({
+      name: 'contract.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 the contract'),
+    });
+    await page.getByLabel('Terms and conditions').fill('Net 30');
+    await page.getByRole('button', { name: 'Attach contract' }).click();
+    await page.getByRole('button', { name: /^Sign contract #\d+$/ }).click();
+    await page.getByText(/^Signed /).waitFor();
+    await page.getByRole('button', { name: 'Start work' }).click();
+    await page.getByText('Status: In progress').waitFor();
+    await world.accessible(page, 'order, in progress');
+    await world.snap(page, 'integrations-06-order-started');
     const order = await app.inject({ method: 'GET', url: `/api/orders/${orderId}`, headers: h });
-    assert.equal(order.json().status, 'approved');
+    assert.equal(order.json().status, 'in_progress');
     assert.equal(order.json().total_cost, '1250.50');
     assert.ok(order.json().project > 0);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
     await page.getByRole('link', { name: 'Street scenes' }).waitFor();
     await world.accessible(page, 'orders');
-    await world.snap(page, 'integrations-06-orders');
+    await world.snap(page, 'integrations-07-orders');
 
     // Payments and billing: read-only lists.
     await page.getByRole('link', { name: 'Payments and billing', exact: true }).click();
     await page.getByRole('heading', { name: 'Payments and billing' }).waitFor();
     await page.getByText('No payments recorded').waitFor();
     await world.accessible(page, 'payments and billing');
-    await world.snap(page, 'integrations-07-billing');
+    await world.snap(page, 'integrations-08-billing');
 
     // CONLL2003 is offered for the text NER project, not for the Choices one.
     await page.goto(`/projects/${nerId}/labeling/export`);
@@ -188,12 +233,12 @@ describe(`integrations screens end to end [${kind}]`, {
     for (const [url, ready, name] of [
       [`/projects/${projectId}/storages`, '2 tasks created', 'storages'],
       [`/projects/${projectId}/ml`, '2 predicted, 0 failed of 2', 'ml'],
-      [`/orders/${orderId}`, 'No contract yet.', 'order'],
+      [`/orders/${orderId}`, 'Net 30', 'order'],
       ['/billing', 'No payments recorded.', 'billing'],
     ] as const) {
       await phone.page.goto(url);
       await phone.page.getByText(ready).waitFor();
-      await world.snap(phone.page, `integrations-08-phone-${name}`);
+      await world.snap(phone.page, `integrations-09-phone-${name}`);
       const wide = await phone.page.evaluate(`[...document.querySelectorAll('#main *')]
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
         .slice(-3).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`);
