@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { api, call } from '../../api/client';
-import { useCurrentOrg } from '../../session';
+import { useCurrentOrg, useMe } from '../../session';
 import { ErrorBox, formatDate, Loading, TextArea } from '../../ui/ui';
 import type { Order } from './api';
 import { usePeople } from './people';
@@ -65,7 +65,10 @@ export function Contracts({ order }: { order: Order }) {
   const client = useQueryClient();
   const { org } = useCurrentOrg();
   const who = usePeople();
+  const me = useMe();
   const staff = org?.role === 'owner' || org?.role === 'admin';
+  // Only the person who placed the order signs its contracts.
+  const isClient = me.data?.id !== undefined && me.data.id === order.created_by;
   const contracts = useQuery({
     queryKey: ['order-contracts', order.id],
     queryFn: () =>
@@ -105,6 +108,8 @@ export function Contracts({ order }: { order: Order }) {
                 <span className="badge">
                   Signed {formatDate(c.signed_at)} by {who(c.signed_by)}
                 </span>
+              ) : !isClient ? (
+                <span className="muted small">Not signed yet</span>
               ) : (
                 <button
                   type="button"
