@@ -177,6 +177,11 @@ describe(`integrations screens end to end [${kind}]`, {
     const orderId = Number(/\/orders\/(\d+)$/.exec(page.url())?.[1]);
     assert.ok(orderId > 0);
     await page.getByText('Status: Draft').waitFor();
+    // A draft can still change.
+    await page.getByRole('button', { name: 'Edit order' }).click();
+    await page.getByLabel('Timeline').fill('6 weeks');
+    await page.getByRole('button', { name: 'Save order' }).click();
+    await page.getByText('6 weeks').waitFor();
     await page.getByLabel('Note (optional)').fill('start in May');
     await page.getByRole('button', { name: 'Submit for review' }).click();
     await page.getByText('Status: Submitted').waitFor();

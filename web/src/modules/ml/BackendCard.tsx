@@ -28,7 +28,6 @@ function PredictionJobs({ backend }: { backend: MlBackend }) {
           <tr>
             <th scope="col">Started</th>
             <th scope="col">State</th>
-            <th scope="col">Progress</th>
             <th scope="col">Tasks</th>
           </tr>
         </thead>
@@ -45,10 +44,10 @@ function PredictionJobs({ backend }: { backend: MlBackend }) {
                     {j.errors.length > 1 ? ` (+${j.errors.length - 1} more)` : ''}
                   </div>
                 ) : null}
-              </td>
-              <td>
-                <progress max={100} value={j.progress} aria-label={`Progress of prediction job ${j.id}`} />{' '}
-                {j.progress}%
+                <div>
+                  <progress max={100} value={j.progress} aria-label={`Progress of prediction job ${j.id}`} />{' '}
+                  {j.progress}%
+                </div>
               </td>
               <td>
                 {j.predicted_tasks} predicted, {j.failed_tasks} failed of {j.total_tasks}

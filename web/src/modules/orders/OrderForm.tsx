@@ -4,32 +4,34 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, call } from '../../api/client';
 import { ErrorBox, Field, Select, TextArea } from '../../ui/ui';
-import type { CreateOrder } from './api';
+import type { CreateOrder, Order } from './api';
 
 interface Props {
+  /** A draft order to edit; without it the form makes a new one. */
+  initial?: Order;
   pending: boolean;
   error: unknown;
   onSubmit: (body: CreateOrder) => void;
   onCancel: () => void;
 }
 
-export function OrderForm({ pending, error, onSubmit, onCancel }: Props) {
+export function OrderForm({ initial, pending, error, onSubmit, onCancel }: Props) {
   const currencies = useQuery({
     queryKey: ['currencies'],
     queryFn: () => call(api.GET('/api/currencies', { params: { query: { page_size: 1000 } } })),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const [f, setF] = useState({
-    project_name: '',
-    project_type: '',
-    complexity: 'medium' as CreateOrder['complexity'],
-    timeline: '',
-    currency: 'USD',
-    total_cost: '',
-    additional_notes: '',
-    data_collection_required: false,
-    estimated_data_volume: '',
-    annotation_type: '',
+    project_name: initial?.project_name ?? '',
+    project_type: initial?.project_type ?? '',
+    complexity: (initial?.complexity ?? 'medium') as CreateOrder['complexity'],
+    timeline: initial?.timeline ?? '',
+    currency: initial?.currency ?? 'USD',
+    total_cost: initial?.total_cost ?? '',
+    additional_notes: initial?.additional_notes ?? '',
+    data_collection_required: initial?.data_production.data_collection_required ?? false,
+    estimated_data_volume: initial?.data_production.estimated_data_volume?.toString() ?? '',
+    annotation_type: initial?.data_production.annotation_type ?? '',
   });
   const set = <K extends keyof typeof f>(key: K, value: (typeof f)[K]) =>
     setF((old) => ({ ...old, [key]: value }));
@@ -40,13 +42,22 @@ export function OrderForm({ pending, error, onSubmit, onCancel }: Props) {
       project_type: f.project_type.trim(),
       complexity: f.complexity,
       currency: f.currency,
-      ...(f.timeline.trim() ? { timeline: f.timeline.trim() } : {}),
+      // Editing sends every field, so a field emptied here is emptied on the order too.
+      ...(f.timeline.trim() || initial ? { timeline: f.timeline.trim() } : {}),
       ...(f.total_cost.trim() ? { total_cost: f.total_cost.trim() } : {}),
-      ...(f.additional_notes.trim() ? { additional_notes: f.additional_notes.trim() } : {}),
+      ...(f.additional_notes.trim() || initial ? { additional_notes: f.additional_notes.trim() } : {}),
       data_production: {
         data_collection_required: f.data_collection_required,
-        ...(f.estimated_data_volume ? { estimated_data_volume: Number(f.estimated_data_volume) } : {}),
-        ...(f.annotation_type.trim() ? { annotation_type: f.annotation_type.trim() } : {}),
+        ...(f.estimated_data_volume
+          ? { estimated_data_volume: Number(f.estimated_data_volume) }
+          : initial
+            ? { estimated_data_volume: null }
+            : {}),
+        ...(f.annotation_type.trim()
+          ? { annotation_type: f.annotation_type.trim() }
+          : initial
+            ? { annotation_type: null }
+            : {}),
       },
     });
   };
@@ -55,8 +66,8 @@ export function OrderForm({ pending, error, onSubmit, onCancel }: Props) {
     label: `${c.code} · ${c.name}`,
   })) ?? [{ value: 'USD', label: 'USD' }];
   return (
-    <form className="panel" onSubmit={submit} aria-labelledby="order-new-h">
-      <h2 id="order-new-h">New order</h2>
+    <form className="panel" onSubmit={submit} aria-labelledby="order-form-h">
+      <h2 id="order-form-h">{initial ? 'Edit the order' : 'New order'}</h2>
       <div className="row">
         <Field
           label="Project name"
@@ -145,7 +156,7 @@ export function OrderForm({ pending, error, onSubmit, onCancel }: Props) {
       <ErrorBox error={error ?? currencies.error} />
       <div className="actions">
         <button type="submit" className="primary" disabled={pending}>
-          Create order
+          {initial ? 'Save order' : 'Create order'}
         </button>
         <button type="button" onClick={onCancel}>
           Cancel

@@ -5,8 +5,18 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../api/client';
 import { ErrorBox, formatDate, Loading, PageHeader, TextArea } from '../../ui/ui';
-import { ACTIONS, type Action, isAction, money, type Order, statusLabel, transition } from './api';
+import {
+  ACTIONS,
+  type Action,
+  type CreateOrder,
+  isAction,
+  money,
+  type Order,
+  statusLabel,
+  transition,
+} from './api';
 import { Contracts } from './Contracts';
+import { OrderForm } from './OrderForm';
 import './orders.css';
 import { usePeople } from './people';
 
@@ -101,6 +111,27 @@ function Submissions({ order }: { order: Order }) {
 
 function Details({ order }: { order: Order }) {
   const who = usePeople();
+  const client = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const save = useMutation({
+    mutationFn: (body: CreateOrder) =>
+      call(api.PATCH('/api/orders/{id}', { params: { path: { id: order.id } }, body })),
+    onSuccess: (next) => {
+      setEditing(false);
+      client.setQueryData(['order', order.id], next);
+      return client.invalidateQueries({ queryKey: ['orders'] });
+    },
+  });
+  if (editing)
+    return (
+      <OrderForm
+        initial={order}
+        pending={save.isPending}
+        error={save.error}
+        onSubmit={(body) => save.mutate(body)}
+        onCancel={() => setEditing(false)}
+      />
+    );
   const dp = order.data_production;
   const rows: [string, string][] = [
     ['Type', order.project_type],
@@ -127,6 +158,11 @@ function Details({ order }: { order: Order }) {
         ))}
       </dl>
       {order.additional_notes ? <p>{order.additional_notes}</p> : null}
+      {order.status === 'draft' && order.allowed_actions.includes('submit') ? (
+        <button type="button" onClick={() => setEditing(true)}>
+          Edit order
+        </button>
+      ) : null}
       {order.project ? (
         <p>
           Project: <Link to={`/projects/${order.project}`}>open the order's project</Link>
