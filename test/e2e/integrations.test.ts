@@ -107,6 +107,12 @@ describe(`integrations screens end to end [${kind}]`, {
     const stored = await app.inject({ method: 'GET', url: `/api/storages?project=${projectId}`, headers: h });
     assert.equal(stored.json()[0].last_sync_count, 2);
     assert.equal(stored.json()[0].status, 'completed');
+    // Edit keeps the stored fields; the title changes.
+    await card.getByRole('button', { name: 'Edit Review files' }).click();
+    assert.equal(await card.getByLabel('Directory').inputValue(), dir);
+    await card.getByLabel('Title').fill('Review JSON files');
+    await card.getByRole('button', { name: 'Save storage' }).click();
+    await page.getByRole('listitem', { name: 'Review JSON files' }).getByText('2 tasks created').waitFor();
 
     // The synced tasks in the data manager.
     await page.getByRole('link', { name: 'Labeling', exact: true }).click();
