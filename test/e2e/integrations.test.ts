@@ -137,9 +137,16 @@ describe(`integrations screens end to end [${kind}]`, {
     await backend.getByText('fake-v0').waitFor();
     await backend.getByRole('button', { name: 'Retrieve predictions for all tasks' }).click();
     await backend.getByText('2 predicted, 0 failed of 2').waitFor();
+    await backend.getByRole('button', { name: 'Start training' }).click();
+    await backend.getByText('sent to the model').waitFor();
     await world.accessible(page, 'ML backends');
     await world.snap(page, 'integrations-03-ml-backend');
     assert.ok(model.received.some((r) => r.path === '/predict'));
+    assert.ok(
+      model.received.some(
+        (r) => r.path === '/webhook' && (r.body as { action?: string })?.action === 'START_TRAINING',
+      ),
+    );
     const predictions = await app.inject({
       method: 'GET',
       url: `/api/predictions?project=${projectId}`,

@@ -60,6 +60,35 @@ function PredictionJobs({ backend }: { backend: MlBackend }) {
   );
 }
 
+function TrainJobs({ backend }: { backend: MlBackend }) {
+  const jobs = useQuery({
+    queryKey: ['ml-train-jobs', backend.id],
+    queryFn: () => call(api.GET('/api/ml/{id}/train-jobs', { params: { path: { id: backend.id } } })),
+    refetchInterval: (q) => (q.state.data?.some((j) => j.status === 'queued') ? 1500 : false),
+  });
+  if (jobs.error) return <ErrorBox error={jobs.error} />;
+  const list = (jobs.data ?? []).slice(0, 3);
+  if (!list.length) return null;
+  return (
+    <>
+      <h3 className="small">Training requests</h3>
+      <ul className="member-list">
+        {list.map((j) => (
+          <li key={j.id}>
+            <span>{formatDate(j.created_at)}</span>
+            <span>
+              <span className={j.status === 'sent' ? 'state state-succeeded' : `state state-${j.status}`}>
+                {j.status === 'sent' ? 'sent to the model' : j.status}
+              </span>
+              {j.error_message ? <span className="error small"> {j.error_message}</span> : null}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export function BackendCard({ backend, manage }: { backend: MlBackend; manage: boolean }) {
   const client = useQueryClient();
   const [editing, setEditing] = useState(false);
@@ -87,7 +116,10 @@ export function BackendCard({ backend, manage }: { backend: MlBackend; manage: b
       return refresh();
     },
   });
-  const train = useMutation({ mutationFn: () => call(api.POST('/api/ml/{id}/train', path)) });
+  const train = useMutation({
+    mutationFn: () => call(api.POST('/api/ml/{id}/train', path)),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['ml-train-jobs', backend.id] }),
+  });
   const predict = useMutation({
     mutationFn: () =>
       call(
@@ -221,6 +253,7 @@ export function BackendCard({ backend, manage }: { backend: MlBackend; manage: b
       />
       <h3 className="small">Predictions</h3>
       <PredictionJobs backend={backend} />
+      <TrainJobs backend={backend} />
     </li>
   );
 }
