@@ -210,7 +210,7 @@ export function BackendCard({ backend, manage }: { backend: MlBackend; manage: b
         ) : null}
         {train.data ? (
           <p className="notice" role="status">
-            Training requested ({train.data.status}).
+            Training requested: see “Training requests” below.
           </p>
         ) : null}
         {versions.data ? (
