@@ -40,11 +40,12 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+/** `env`: extra configuration (e.g. WEBHOOK_ALLOW_PRIVATE for a fake ML server on 127.0.0.1). */
+export async function startWorld(env: Record<string, string> = {}): Promise<World> {
   mkdirSync(artefacts, { recursive: true });
   assert.ok(await buildWeb({ ifStale: true, quiet: true }), 'the web UI could not be built');
   const database = await createTestDatabase(kind);
-  const config = loadConfig({ LOG_LEVEL: 'silent', SECRET_KEY: randomBytes(32).toString('hex') });
+  const config = loadConfig({ LOG_LEVEL: 'silent', SECRET_KEY: randomBytes(32).toString('hex'), ...env });
   const app = await buildApp({ config, database });
   await app.jobs.start({ work: true });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -3,8 +3,11 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { annotationRoutes } from './modules/annotation/routes';
+import { mlRoutes } from './modules/ml/routes';
+import { billingIndex, orderRoutes, ordersIndex } from './modules/orders/routes';
 import { photoRoutes } from './modules/photos/routes';
 import { publicRoomRoutes, roomRoutes, roomsIndex } from './modules/rooms/routes';
+import { storageRoutes } from './modules/storages/routes';
 import { queryClient } from './query';
 import { Shell } from './Shell';
 import { meQuery } from './session';
@@ -43,6 +46,8 @@ export const shellRoutes = [
   { path: 'api-keys', label: 'API keys', element: page(<ApiKeys />) },
   { path: 'audit-log', label: 'Audit log', element: page(<AuditLog />) },
   { path: 'jobs', label: 'Jobs', element: page(<Jobs />) },
+  { path: 'orders', label: 'Orders', element: ordersIndex },
+  { path: 'billing', label: 'Payments and billing', element: billingIndex },
 ] as const;
 
 export const router = createBrowserRouter([
@@ -70,6 +75,9 @@ export const router = createBrowserRouter([
       ...photoRoutes,
       ...roomRoutes,
       ...annotationRoutes,
+      ...mlRoutes,
+      ...storageRoutes,
+      ...orderRoutes,
       { path: 'projects/:id/map', element: page(<GeoMap />) },
       { path: '*', element: page(<NotFound />) },
     ],

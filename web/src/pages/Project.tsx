@@ -328,6 +328,12 @@ export default function Project() {
             <Link className="button-link" to={`/projects/${project.data.id}/labeling`}>
               Labeling
             </Link>
+            <Link className="button-link" to={`/projects/${project.data.id}/ml`}>
+              ML backends
+            </Link>
+            <Link className="button-link" to={`/projects/${project.data.id}/storages`}>
+              Cloud storage
+            </Link>
           </PageHeader>
           <div className="grid-2">
             <Settings key={project.data.id} project={project.data} />

@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { useOutletContext } from 'react-router';
 import { ErrorBox, Select } from '../../ui/ui';
-import { exportTypes } from './api';
+import { exportTypesFor } from './api';
 import type { ProjectContext } from './Layout';
 import { download, formatBytes, type Progress } from './upload';
 
@@ -48,7 +48,7 @@ export default function Export() {
         label="Format"
         value={format}
         onChange={(e) => setFormat(e.target.value)}
-        options={exportTypes}
+        options={exportTypesFor(project.label_config)}
       />
       <label className="check">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Include tasks

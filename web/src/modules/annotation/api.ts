@@ -133,7 +133,31 @@ export const exportTypes = [
   { value: 'JSON_MIN', label: 'JSON-MIN (one object per annotation)' },
   { value: 'CSV', label: 'CSV' },
   { value: 'TSV', label: 'TSV' },
+  { value: 'CONLL2003', label: 'CONLL2003 (text named entities)' },
   { value: 'COCO', label: 'COCO (zip)' },
   { value: 'YOLO', label: 'YOLO (zip)' },
   { value: 'VOC', label: 'Pascal VOC (zip)' },
 ] as const;
+
+/**
+ * The export formats to offer for a label config. The API has no formats endpoint yet, so this mirrors its
+ * rule for the one format that depends on the config: CONLL2003 needs a Labels control on a Text object
+ * (label-config/exports.ts). The others are always listed; the export answers with the API's message.
+ */
+export function exportTypesFor(labelConfig: string) {
+  return exportTypes.filter((t) => t.value !== 'CONLL2003' || textWithLabels(labelConfig));
+}
+
+function textWithLabels(labelConfig: string): boolean {
+  if (!labelConfig) return false;
+  const doc = new DOMParser().parseFromString(labelConfig, 'application/xml');
+  if (doc.getElementsByTagName('parsererror').length) return false;
+  const texts = new Set(
+    [...doc.getElementsByTagName('Text')]
+      .filter((t) => t.getAttribute('valueType') !== 'url')
+      .map((t) => t.getAttribute('name')),
+  );
+  return [...doc.getElementsByTagName('Labels')].some((l) =>
+    (l.getAttribute('toName') ?? '').split(',').some((n) => texts.has(n.trim())),
+  );
+}
