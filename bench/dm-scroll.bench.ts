@@ -3,12 +3,16 @@
 //   first_rows_page_load: load the data manager's address in a fresh browser context until the first row shows
 //   page_load_first_paint: the same load until the app's first frame (first contentful paint: the entry chunk
 //                          downloaded, parsed and run, React's first render), the floor of any first row
+//   floor_static_first_paint: a fresh context's first paint of a static page (no script; HTML from the bench)
+//   floor_entry_chunk_run:    the same page with the app's entry chunk alone (no #root: it runs, renders
+//                             nothing), until it has run: what any first row costs before React renders
 //   first_rows_in_app:    click the Data tab (app loaded, on another tab) until the first row shows
 //   interactive:          in-app first rows plus a row's checkbox ticked
 //   deep_scroll:  scroll to a row deep in the project until that row's data shows (one new page fetched)
 // Times are taken in the page (performance.now, checked every animation frame), not by polling from here.
 // Target: ratio <= 2. Also prints the production bundle sizes per chunk. BENCH_DM_TASKS shrinks the project.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -111,6 +115,33 @@ try {
       check();
     })`) as Promise<number>;
 
+  const entryChunk = /src="(\/assets\/index-[^"]+\.js)"/.exec(
+    readFileSync(new URL('../web/dist/index.html', import.meta.url), 'utf8'),
+  )?.[1];
+  /** ms from navigation start in a fresh context: a static page's first paint, or its entry chunk run. */
+  const floor = async (withEntry: boolean) => {
+    const context = await browser.newContext({ baseURL: app.url, storageState: state });
+    const page = await context.newPage();
+    const script = `<script>addEventListener('error', () => { window.__ran = performance.now(); });</script>
+      <script type="module" crossorigin src="${entryChunk}"></script>`;
+    await page.route('**/__floor', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><html><head><title>floor</title>${withEntry ? script : ''}</head><body><p>floor</p></body></html>`,
+      }),
+    );
+    await page.goto('/__floor', { waitUntil: 'commit' });
+    const ms = (await page.evaluate(
+      withEntry
+        ? `new Promise((resolve) => { const check = () => window.__ran ? resolve(window.__ran) : requestAnimationFrame(check); check(); })`
+        : `new Promise((resolve) => { const check = () => { const e = performance.getEntriesByName('first-contentful-paint')[0]; e ? resolve(e.startTime) : requestAnimationFrame(check); }; check(); })`,
+    )) as number;
+    await context.close();
+    return ms;
+  };
+  const floorStatic: number[] = [];
+  const floorEntry: number[] = [];
+
   const cold: number[] = [];
   const firstPaint: number[] = [];
   const inApp: number[] = [];
@@ -119,6 +150,8 @@ try {
   const deep: number[] = [];
   const deepApi: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
+    floorStatic.push(await floor(false));
+    floorEntry.push(await floor(true));
     const context = await browser.newContext({
       baseURL: app.url,
       storageState: state,
@@ -174,6 +207,8 @@ try {
   };
   line('dm_first_rows_page_load', cold, firstApi);
   line('dm_page_load_first_paint', firstPaint, firstApi);
+  line('dm_floor_static_first_paint', floorStatic, firstApi);
+  line('dm_floor_entry_chunk_run', floorEntry, firstApi);
   line('dm_first_rows_in_app', inApp, firstApi);
   line('dm_interactive', interactive, firstApi);
   line('dm_deep_scroll', deep, deepApi);
