@@ -115,15 +115,18 @@ try {
       check();
     })`) as Promise<number>;
 
-  const entryChunk = /src="(\/assets\/index-[^"]+\.js)"/.exec(
-    readFileSync(new URL('../web/dist/index.html', import.meta.url), 'utf8'),
-  )?.[1];
+  // The built index.html's entry script and the modulepreloads of the chunks it imports, if split.
+  const entryTags = (
+    readFileSync(new URL('../web/dist/index.html', import.meta.url), 'utf8').match(
+      /<script type="module"[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g,
+    ) ?? []
+  ).join('');
   /** ms from navigation start in a fresh context: a static page's first paint, or its entry chunk run. */
   const floor = async (withEntry: boolean) => {
     const context = await browser.newContext({ baseURL: app.url, storageState: state });
     const page = await context.newPage();
     const script = `<script>addEventListener('error', () => { window.__ran = performance.now(); });</script>
-      <script type="module" crossorigin src="${entryChunk}"></script>`;
+      ${entryTags}`;
     await page.route('**/__floor', (route) =>
       route.fulfill({
         contentType: 'text/html',
