@@ -1,6 +1,7 @@
 // The data manager in Chromium over a project of 1M tasks (made set-based with SQL, as bench/dm.bench.ts
 // does), against the API call alone: the same page request made with fetch() from the same page.
 //   first_rows_page_load: load the data manager's address in a fresh browser context until the first row shows
+//   first_rows_page_load_without_preloads: the same with the HTML's preload links removed (paired baseline)
 //   page_load_first_paint: the same load until the app's first frame (first contentful paint: the entry chunk
 //                          downloaded, parsed and run, React's first render), the floor of any first row
 //   floor_static_first_paint: a fresh context's first paint of a static page (no script; HTML from the bench)
@@ -152,9 +153,30 @@ try {
   const firstApi: number[] = [];
   const deep: number[] = [];
   const deepApi: number[] = [];
+  /** The same fresh load with the HTML's preload links taken out (the page as it was before them). */
+  const withoutPreloads = async () => {
+    const context = await browser.newContext({
+      baseURL: app.url,
+      storageState: state,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    await page.route(`**/projects/${project}/labeling`, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace(/<link rel="(modulepreload|preload)"[^>]*>\s*/g, '');
+      await route.fulfill({ response, body });
+    });
+    await page.goto(`/projects/${project}/labeling`, { waitUntil: 'commit' });
+    const ms = await appears(page, 'tbody tr[data-task]', '0');
+    await context.close();
+    return ms;
+  };
+  const coldBare: number[] = [];
+
   for (let round = 0; round < ROUNDS; round++) {
     floorStatic.push(await floor(false));
     floorEntry.push(await floor(true));
+    coldBare.push(await withoutPreloads());
     const context = await browser.newContext({
       baseURL: app.url,
       storageState: state,
@@ -209,6 +231,10 @@ try {
     console.log(`${name}: ${u.toFixed(0)} ms vs API call ${a.toFixed(0)} ms (ratio ${(u / a).toFixed(2)})`);
   };
   line('dm_first_rows_page_load', cold, firstApi);
+  line('dm_first_rows_page_load_without_preloads', coldBare, firstApi);
+  console.log(
+    `  per round, with / without preloads: ${cold.map((c, i) => `${c.toFixed(0)}/${coldBare[i]?.toFixed(0)}`).join(' ')} ms`,
+  );
   line('dm_page_load_first_paint', firstPaint, firstApi);
   line('dm_floor_static_first_paint', floorStatic, firstApi);
   line('dm_floor_entry_chunk_run', floorEntry, firstApi);
