@@ -1,12 +1,20 @@
 // The data manager in Chromium over a project of 1M tasks (made set-based with SQL, as bench/dm.bench.ts
 // does), against the API call alone: the same page request made with fetch() from the same page.
 //   first_rows_page_load: load the data manager's address in a fresh browser context until the first row shows
+//   first_rows_page_load_without_preloads: the same with the HTML's preload links removed (paired baseline)
+//   page_load_first_paint: the same load until the app's first frame (first contentful paint: the entry chunk
+//                          downloaded, parsed and run, React's first render), the floor of any first row
+//   floor_static_first_paint: a fresh context's first paint of a static page (no script; HTML from the bench)
+//   floor_entry_chunk_run:    the same page with the app's entry chunk alone (no #root: it runs, renders
+//                             nothing), until it has run: what any first row costs before React renders
 //   first_rows_in_app:    click the Data tab (app loaded, on another tab) until the first row shows
 //   interactive:          in-app first rows plus a row's checkbox ticked
 //   deep_scroll:  scroll to a row deep in the project until that row's data shows (one new page fetched)
 // Times are taken in the page (performance.now, checked every animation frame), not by polling from here.
 // Target: ratio <= 2. Also prints the production bundle sizes per chunk. BENCH_DM_TASKS shrinks the project.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildWeb, bundleSizes } from '../scripts/web-build.ts';
@@ -108,13 +116,67 @@ try {
       check();
     })`) as Promise<number>;
 
+  // The built index.html's entry script and the modulepreloads of the chunks it imports, if split.
+  const entryTags = (
+    readFileSync(new URL('../web/dist/index.html', import.meta.url), 'utf8').match(
+      /<script type="module"[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g,
+    ) ?? []
+  ).join('');
+  /** ms from navigation start in a fresh context: a static page's first paint, or its entry chunk run. */
+  const floor = async (withEntry: boolean) => {
+    const context = await browser.newContext({ baseURL: app.url, storageState: state });
+    const page = await context.newPage();
+    const script = `<script>addEventListener('error', () => { window.__ran = performance.now(); });</script>
+      ${entryTags}`;
+    await page.route('**/__floor', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><html><head><title>floor</title>${withEntry ? script : ''}</head><body><p>floor</p></body></html>`,
+      }),
+    );
+    await page.goto('/__floor', { waitUntil: 'commit' });
+    const ms = (await page.evaluate(
+      withEntry
+        ? `new Promise((resolve) => { const check = () => window.__ran ? resolve(window.__ran) : requestAnimationFrame(check); check(); })`
+        : `new Promise((resolve) => { const check = () => { const e = performance.getEntriesByName('first-contentful-paint')[0]; e ? resolve(e.startTime) : requestAnimationFrame(check); }; check(); })`,
+    )) as number;
+    await context.close();
+    return ms;
+  };
+  const floorStatic: number[] = [];
+  const floorEntry: number[] = [];
+
   const cold: number[] = [];
+  const firstPaint: number[] = [];
   const inApp: number[] = [];
   const interactive: number[] = [];
   const firstApi: number[] = [];
   const deep: number[] = [];
   const deepApi: number[] = [];
+  /** The same fresh load with the HTML's preload links taken out (the page as it was before them). */
+  const withoutPreloads = async () => {
+    const context = await browser.newContext({
+      baseURL: app.url,
+      storageState: state,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    await page.route(`**/projects/${project}/labeling`, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace(/<link rel="(modulepreload|preload)"[^>]*>\s*/g, '');
+      await route.fulfill({ response, body });
+    });
+    await page.goto(`/projects/${project}/labeling`, { waitUntil: 'commit' });
+    const ms = await appears(page, 'tbody tr[data-task]', '0');
+    await context.close();
+    return ms;
+  };
+  const coldBare: number[] = [];
+
   for (let round = 0; round < ROUNDS; round++) {
+    floorStatic.push(await floor(false));
+    floorEntry.push(await floor(true));
+    coldBare.push(await withoutPreloads());
     const context = await browser.newContext({
       baseURL: app.url,
       storageState: state,
@@ -125,11 +187,21 @@ try {
     // A fresh load of the data manager's address: from navigation start (page clock) to the first row.
     await page.goto(`/projects/${project}/labeling`, { waitUntil: 'commit' });
     cold.push(await appears(page, 'tbody tr[data-task]', '0'));
-    if (process.env.BENCH_DM_TRACE && round === 0) {
-      // Where a page load's time goes: each request's start and end on the page clock.
+    firstPaint.push(
+      (await page.evaluate(
+        `performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN`,
+      )) as number,
+    );
+    if (process.env.BENCH_DM_TRACE && (round === 0 || process.env.BENCH_DM_TRACE === 'all')) {
+      // Where a page load's time goes: each request's start and end on the page clock and who asked for it
+      // (`link`: a preload from the HTML; a request fetched twice shows twice).
       const trace = (await page.evaluate(`performance.getEntriesByType('navigation').concat(
         performance.getEntriesByType('resource')).map((e) =>
-          Math.round(e.startTime) + '-' + Math.round(e.responseEnd) + ' ' + e.name.replace(location.origin, ''))`)) as string[];
+          Math.round(e.startTime) + '-' + Math.round(e.responseEnd) + ' ' + e.initiatorType + ' ' +
+          e.name.replace(location.origin, '').slice(0, 90))`)) as string[];
+      console.log(
+        `round ${round}, first row at ${cold.at(-1)?.toFixed(0)} ms, first paint at ${firstPaint.at(-1)?.toFixed(0)} ms`,
+      );
       console.log(trace.join('\n'));
     }
     // Inside the app: from the click on the Data tab (on another tab) to the first row.
@@ -159,13 +231,27 @@ try {
     console.log(`${name}: ${u.toFixed(0)} ms vs API call ${a.toFixed(0)} ms (ratio ${(u / a).toFixed(2)})`);
   };
   line('dm_first_rows_page_load', cold, firstApi);
+  line('dm_first_rows_page_load_without_preloads', coldBare, firstApi);
+  console.log(
+    `  per round, with / without preloads: ${cold.map((c, i) => `${c.toFixed(0)}/${coldBare[i]?.toFixed(0)}`).join(' ')} ms`,
+  );
+  line('dm_page_load_first_paint', firstPaint, firstApi);
+  line('dm_floor_static_first_paint', floorStatic, firstApi);
+  line('dm_floor_entry_chunk_run', floorEntry, firstApi);
   line('dm_first_rows_in_app', inApp, firstApi);
   line('dm_interactive', interactive, firstApi);
   line('dm_deep_scroll', deep, deepApi);
 
-  console.log('bundle (production build, per chunk):');
+  console.log(
+    `load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log('bundle (production build, per chunk; brotli: the precompressed file the server sends):');
   for (const f of bundleSizes())
-    console.log(`  ${f.file}: ${(f.bytes / 1024).toFixed(1)} kB (gzip ${(f.gzip / 1024).toFixed(1)} kB)`);
+    console.log(
+      `  ${f.file}: ${(f.bytes / 1024).toFixed(1)} kB (gzip ${(f.gzip / 1024).toFixed(1)} kB, brotli ${(f.br / 1024).toFixed(1)} kB)`,
+    );
   await setupContext.close();
 } finally {
   await browser.close();

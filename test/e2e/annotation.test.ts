@@ -275,6 +275,23 @@ describe(`annotation UI end to end [${kind}]`, { skip: missing ? `skipped: ${mis
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`/projects/${projectId}/labeling`);
     await page.locator('.dm-count').getByText('3 tasks', { exact: true }).waitFor();
+    // The HTML announced this load's first requests (src/platform/http/web-preloads.ts): each was made once,
+    // by the preload, whose answer the app's own fetch took (a URL or credentials mismatch fetches twice).
+    const requests = (await page.evaluate(`performance.getEntriesByType('resource')
+      .filter((e) => e.name.includes('/api/'))
+      .map((e) => e.initiatorType + ' ' + new URL(e.name).pathname)`)) as string[];
+    for (const p of [
+      '/api/users/me',
+      `/api/projects/${projectId}`,
+      '/api/tasks',
+      '/api/dm/columns',
+      '/api/dm/views',
+    ])
+      assert.deepEqual(
+        requests.filter((r) => r.endsWith(` ${p}`)),
+        [`link ${p}`],
+        `${p} fetched once, by the preload: ${requests.join(', ')}`,
+      );
     await snap(page, 'ann-10-data-phone');
     await accessible(page, 'data manager at phone width');
     assert.ok((await sideways(page)) <= 0, 'the data manager does not scroll sideways at phone width');

@@ -1,10 +1,13 @@
-// Serves the built web UI (web/dist) at `/`: hashed assets with a year-long immutable cache, any other GET
-// outside /api answered with index.html (the UI's router takes over). Unknown /api paths stay JSON 404s.
+// Serves the built web UI (web/dist) at `/`: hashed assets with a year-long immutable cache, brotli or gzip
+// when the browser takes it (files compressed at build time, scripts/web-build.ts), any other GET outside /api
+// answered with index.html plus the address's preloads (web-preloads.ts; the UI's router takes over).
+// Unknown /api paths stay JSON 404s.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
+import { shellHtml } from './web-preloads.ts';
 
 export const webDist = path.resolve(import.meta.dirname, '../../../web/dist');
 
@@ -44,7 +47,8 @@ function htmlHeaders(reply: FastifyReply): FastifyReply {
 }
 
 export async function registerWebUi(app: FastifyInstance, root: string = webDist): Promise<void> {
-  await app.register(fastifyStatic, { root, serve: false });
+  // preCompressed: `x.js.br` / `x.js.gz` beside `x.js` are sent for an Accept-Encoding that allows them.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
   app.get('/*', { schema: { hide: true }, config: { auth: 'none' } }, async (request, reply) => {
     let pathname: string;
     try {
@@ -72,6 +76,8 @@ export async function registerWebUi(app: FastifyInstance, root: string = webDist
     if (!existsSync(path.join(root, 'index.html'))) {
       return htmlHeaders(reply).type('text/html; charset=utf-8').send(NOT_BUILT);
     }
-    return htmlHeaders(reply).sendFile('index.html', root, { cacheControl: false });
+    return htmlHeaders(reply)
+      .type('text/html; charset=utf-8')
+      .send(shellHtml(root, request.url, request.headers.cookie));
   });
 }

@@ -39,6 +39,19 @@ const defaultHidden = (columns: Column[]) =>
     )
     .map((c) => c.id);
 
+/**
+ * Until the columns answer: the task id and the data keys of the first page's first task, so the rows show as
+ * soon as they arrive (the full list, with the task columns, replaces it when it comes).
+ */
+function columnsOfPage(tasks: { data: Record<string, unknown> }[] | undefined): Column[] {
+  if (!tasks) return [];
+  const keys = Object.keys(tasks[0]?.data ?? {});
+  return [
+    { id: 'id', title: 'ID', type: 'Number', target: 'tasks' },
+    ...keys.map((key) => ({ id: key, title: key, type: 'String', target: 'tasks', parent: 'data' })),
+  ];
+}
+
 export default function DataManager() {
   const { project } = useOutletContext<ProjectContext>();
   const client = useQueryClient();
@@ -49,11 +62,21 @@ export default function DataManager() {
   const [selection, setSelection] = useState<Selection>(noSelection);
   const columns = useQuery({ queryKey: columnsKey(project.id), queryFn: () => fetchColumns(project.id) });
   const views = useViews(project.id);
+
+  const text = useDebounced(queryText(query), 300);
+  const filtered = query.filters.length > 0;
+  const first = useQuery({
+    queryKey: tasksKey(project.id, text, 1),
+    queryFn: () => fetchPage(project.id, text, 1),
+    placeholderData: (previous) => previous,
+  });
   // The task id first, then the data keys, then the other task columns (Label Studio's order).
+  const firstTasks = first.data?.tasks;
   const all = useMemo(() => {
-    const list = (columns.data?.columns ?? []).filter((c) => c.id !== 'data');
+    if (!columns.data) return columnsOfPage(firstTasks);
+    const list = columns.data.columns.filter((c) => c.id !== 'data');
     return [...list.filter((c) => c.id === 'id'), ...list.filter((c) => c.id !== 'id')];
-  }, [columns.data]);
+  }, [columns.data, firstTasks]);
 
   // Opening a view (from the URL too) loads its filters, sort and columns.
   const openView = views.data?.find((v) => v.id === viewId) ?? null;
@@ -68,13 +91,6 @@ export default function DataManager() {
     setSelection(noSelection());
   }, [openView]);
 
-  const text = useDebounced(queryText(query), 300);
-  const filtered = query.filters.length > 0;
-  const first = useQuery({
-    queryKey: tasksKey(project.id, text, 1),
-    queryFn: () => fetchPage(project.id, text, 1),
-    placeholderData: (previous) => previous,
-  });
   const total = first.data?.total ?? 0;
   const shownHidden = hidden ?? defaultHidden(all);
   const shown = all.filter((c) => !shownHidden.includes(c.id));
@@ -89,8 +105,11 @@ export default function DataManager() {
     void client.invalidateQueries({ queryKey: ['project', project.id] });
   };
 
-  if (columns.isLoading || views.isLoading) return <Loading what="Loading the data manager" />;
   if (columns.error || views.error) return <ErrorBox error={columns.error ?? views.error} />;
+  // The rows need the first page and the columns or, before those, the page itself; a saved view's address
+  // needs the views (its filters decide the page).
+  if ((columns.isLoading && !first.data) || (viewId !== null && views.isLoading))
+    return <Loading what="Loading the data manager" />;
   return (
     <section aria-labelledby="dm-h" className="dm">
       <h2 id="dm-h" className="visually-hidden">

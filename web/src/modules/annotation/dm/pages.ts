@@ -1,12 +1,15 @@
-// What the data manager loads first (shared with the prefetch in Layout): pages of tasks, columns, views.
+// What the data manager loads first (shared with the labeling routes' loaders): pages of tasks, columns, views.
+// The URLs are the ones the server announces as preloads in the HTML (../../../preloads.ts), to the byte.
 import { api, call } from '../../../api/client';
+import { DM_PAGE_SIZE, dmTasksSearch } from '../../../preloads';
 
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = DM_PAGE_SIZE;
 
 export function fetchPage(project: number, query: string, page: number) {
   return call(
     api.GET('/api/tasks', {
       params: { query: { project, page, page_size: PAGE_SIZE, fields: 'task_only', query } },
+      querySerializer: () => dmTasksSearch(project, query, page),
     }),
   );
 }
