@@ -14,11 +14,12 @@ import { memberScope } from '../../platform/unit-of-work.ts';
 import { detectMimeType, findFile, insertFile, storeWithHead } from '../files/index.ts';
 import { fetchImportUrl, formatFromContentType } from './import.fetch.ts';
 import {
+  type Batch,
   byteLimit,
   FORMAT_EXTENSIONS,
   formatOf,
   type ImportFormat,
-  jsonValues,
+  jsonBatches,
   readSource,
 } from './import.parse.ts';
 import {
@@ -52,9 +53,8 @@ interface Source {
   open(): Promise<Readable> | Readable;
   format: ImportFormat;
   fileUploadId: number | null;
-  /** Values already read from the stream (the first value of a JSON body, read to tell {url} from tasks). */
-  prefix?: unknown[];
-  rest?: AsyncIterable<unknown>;
+  /** The source already opened and read (a JSON body, whose first value tells {url} from tasks). */
+  batches?: AsyncIterable<Batch>;
 }
 
 export type ImportSummary = ReturnType<typeof summaryOf> & { task_ids?: number[] };
@@ -219,12 +219,14 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
       let sinceProgress = 0;
       const w = writer;
       for (const source of sources) {
-        const values: AsyncIterable<unknown> =
-          source.rest ?? readSource(await source.open(), source.format, textKey);
-        for (const value of source.prefix ?? []) await w.write(reader.read(value, source.fileUploadId));
-        for await (const value of values) {
-          await w.write(reader.read(value, source.fileUploadId));
-          if (onTasks && ++sinceProgress >= 50_000) {
+        const batches = source.batches ?? readSource(await source.open(), source.format, textKey);
+        for await (const { values, texts } of batches) {
+          for (let i = 0; i < values.length; i++) {
+            const pending = w.write(reader.read(values[i], source.fileUploadId, texts?.[i]));
+            if (pending) await pending;
+          }
+          sinceProgress += values.length;
+          if (onTasks && sinceProgress >= 50_000) {
             sinceProgress = 0;
             await onTasks(reader.totals.tasks);
           }
@@ -391,10 +393,10 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
       const limited = body.pipe(byteLimit(config.IMPORT_MAX_BYTES));
       body.on('error', (err) => limited.destroy(err));
       const shape: { single?: boolean } = {};
-      const iterator = jsonValues(limited, shape)[Symbol.asyncIterator]();
+      const iterator = jsonBatches(limited, shape)[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (shape.single) {
-        const v = first.value as Record<string, unknown>;
+        const v = first.value?.values[0] as Record<string, unknown> | undefined;
         if (typeof v?.url !== 'string')
           throw new AppError(
             'validation_failed',
@@ -406,16 +408,14 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
           );
         return importUrl(actor, projectId, v.url, options);
       }
-      const rest: AsyncIterable<unknown> = { [Symbol.asyncIterator]: () => iterator };
+      async function* batches() {
+        if (first.done) return;
+        yield first.value;
+        yield* { [Symbol.asyncIterator]: () => iterator };
+      }
       const row = await newImport(actor, projectId, { uploads: [], options });
       const summary = await runRecorded(actor, row, [
-        {
-          open: () => limited,
-          format: 'json',
-          fileUploadId: null,
-          prefix: first.done ? [] : [first.value],
-          rest,
-        },
+        { open: () => limited, format: 'json', fileUploadId: null, batches: batches() },
       ]);
       return { queued: false as const, body: { ...summary, import: row.id } };
     },
