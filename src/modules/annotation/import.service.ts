@@ -2,9 +2,10 @@
 // transaction: tasks are streamed from the body, the uploaded files or a URL into a staging table and moved
 // into the project at the end, so a failure, a bad task or a killed server leaves none of them. Imports
 // larger than IMPORT_INLINE_MAX_BYTES are stored as file uploads first and run as a background job with a
-// user-visible job row; the answer names the import and the job to follow.
+// user-visible job row; the answer names the import and the job to follow. The transaction itself is in
+// import.run.ts.
 import type { Readable } from 'node:stream';
-import { holdScope, inScope } from '../../db/scope.ts';
+import { inScope } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
