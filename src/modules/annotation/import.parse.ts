@@ -36,6 +36,15 @@ const bad = (message: string) =>
 const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
 
 /**
+ * Values read from a source, a chunk's worth at a time (one await per chunk, not per task). `texts[i]`, when
+ * present, is the JSON text `values[i]` was parsed from, so a task can be written without serializing it again.
+ */
+export interface Batch {
+  values: unknown[];
+  texts?: string[];
+}
+
+/**
  * The values of a JSON document that is an array of objects (each yielded as soon as it is complete), or a
  * single object (yielded whole, as Label Studio takes one dict as one task or as {url}).
  */
@@ -43,6 +52,14 @@ export async function* jsonValues(
   source: AsyncIterable<Buffer | string>,
   shape: { single?: boolean } = {},
 ): AsyncGenerator<unknown> {
+  for await (const batch of jsonBatches(source, shape)) yield* batch.values;
+}
+
+/** jsonValues, a chunk at a time, with each element's text. */
+export async function* jsonBatches(
+  source: AsyncIterable<Buffer | string>,
+  shape: { single?: boolean } = {},
+): AsyncGenerator<Batch> {
   const decoder = new StringDecoder('utf8');
   let buf = '';
   let pos = 0; // scan position in buf
@@ -50,38 +67,51 @@ export async function* jsonValues(
   let mode: 'begin' | 'array' | 'single' | 'done' = 'begin';
   let depth = 0; // nesting inside the current element
   let inString = false;
-  let escaped = false;
   let needComma = false;
   let count = 0;
 
-  const finishElement = (end: number) => {
-    const text = buf.slice(start, end);
-    start = -1;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      throw new AppError('invalid_json', `task #${count + 1} is not valid JSON: ${(err as Error).message}`);
-    }
-  };
-
   for await (const chunk of source) {
     buf += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    const out: unknown[] = [];
+    const values: unknown[] = [];
+    const texts: string[] = [];
+    const finishElement = (end: number) => {
+      const text = buf.slice(start, end);
+      start = -1;
+      try {
+        values.push(JSON.parse(text));
+      } catch (err) {
+        throw new AppError('invalid_json', `task #${count + 1} is not valid JSON: ${(err as Error).message}`);
+      }
+      texts.push(text);
+    };
     for (; pos < buf.length; pos++) {
+      if (inString) {
+        // The closing quote: the next '"' not escaped (an odd run of backslashes before it escapes it). The
+        // element's text stays in buf, so the run can be counted back across a chunk boundary.
+        let q = buf.indexOf('"', pos);
+        for (;;) {
+          if (q < 0) break;
+          let k = q - 1;
+          while (buf.charCodeAt(k) === 0x5c) k--;
+          if ((q - 1 - k) % 2 === 0) break;
+          q = buf.indexOf('"', q + 1);
+        }
+        if (q < 0) {
+          pos = buf.length;
+          break;
+        }
+        inString = false;
+        pos = q;
+        continue;
+      }
       const c = buf.charCodeAt(pos);
       if (start >= 0) {
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (c === 0x5c) escaped = true;
-          else if (c === 0x22) inString = false;
-          continue;
-        }
         if (c === 0x22) inString = true;
         else if (c === 0x7b || c === 0x5b) depth++;
         else if (c === 0x7d || c === 0x5d) {
           depth--;
           if (depth === 0) {
-            out.push(finishElement(pos + 1));
+            finishElement(pos + 1);
             count++;
             needComma = true;
             if (mode === 'single') mode = 'done';
@@ -128,7 +158,7 @@ export async function* jsonValues(
       buf = '';
       pos = 0;
     }
-    for (const v of out) yield v;
+    if (values.length) yield { values, texts };
   }
   buf += decoder.end();
   if (mode === 'begin') throw bad('the body is empty: send a JSON array of tasks');
@@ -138,6 +168,11 @@ export async function* jsonValues(
 
 /** Splits a byte stream into lines (\n or \r\n), each at most MAX_TASK_BYTES. */
 export async function* lines(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  for await (const chunk of lineBatches(source)) yield* chunk;
+}
+
+/** lines, a chunk's worth at a time. */
+async function* lineBatches(source: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of source) {
@@ -153,22 +188,28 @@ export async function* lines(source: AsyncIterable<Buffer | string>): AsyncGener
     rest = rest.slice(from);
     if (rest.length > MAX_TASK_BYTES)
       throw new AppError('payload_too_large', `a line is larger than ${MAX_TASK_BYTES} bytes`);
-    for (const l of out) yield l;
+    if (out.length) yield out;
   }
   rest += decoder.end();
-  if (rest) yield rest.replace(/\r$/, '');
+  if (rest) yield [rest.replace(/\r$/, '')];
 }
 
-async function* jsonLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<unknown> {
+async function* jsonLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<Batch> {
   let n = 0;
-  for await (const line of lines(source)) {
-    n++;
-    if (line.trim() === '') continue;
-    try {
-      yield JSON.parse(line) as unknown;
-    } catch (err) {
-      throw new AppError('invalid_json', `line ${n} is not valid JSON: ${(err as Error).message}`);
+  for await (const chunk of lineBatches(source)) {
+    const values: unknown[] = [];
+    const texts: string[] = [];
+    for (const line of chunk) {
+      n++;
+      if (line.trim() === '') continue;
+      try {
+        values.push(JSON.parse(line));
+      } catch (err) {
+        throw new AppError('invalid_json', `line ${n} is not valid JSON: ${(err as Error).message}`);
+      }
+      texts.push(line);
     }
+    if (values.length) yield { values, texts };
   }
 }
 
@@ -199,22 +240,26 @@ async function* textLines(source: AsyncIterable<Buffer | string>, key: string): 
   for await (const line of lines(source)) if (line !== '') yield { [key]: line };
 }
 
+async function* oneByOne(values: AsyncIterable<unknown>): AsyncGenerator<Batch> {
+  for await (const value of values) yield { values: [value] };
+}
+
 /**
  * The raw task values of a source. `textKey` is the data key a TXT line goes to (the config's only data key,
  * as Label Studio renames its placeholder to it).
  */
-export function readSource(source: Readable, format: ImportFormat, textKey: string): AsyncIterable<unknown> {
+export function readSource(source: Readable, format: ImportFormat, textKey: string): AsyncIterable<Batch> {
   switch (format) {
     case 'json':
-      return jsonValues(source);
+      return jsonBatches(source);
     case 'jsonl':
       return jsonLines(source);
     case 'csv':
-      return delimited(source, ',');
+      return oneByOne(delimited(source, ','));
     case 'tsv':
-      return delimited(source, '\t');
+      return oneByOne(delimited(source, '\t'));
     case 'txt':
-      return textLines(source, textKey);
+      return oneByOne(textLines(source, textKey));
   }
 }
 

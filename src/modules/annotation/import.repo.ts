@@ -33,20 +33,27 @@ export interface StagedPrediction {
 export interface StagedTask {
   data: Record<string, unknown>;
   meta: Record<string, unknown>;
+  /**
+   * The task's JSON text as imported, when it holds no annotations or predictions: staged as is (the move
+   * takes data and meta out of it, by Label Studio's rules, as createTaskReader does), so a million tasks
+   * are not serialized again.
+   */
+  text?: string;
   annotations: StagedAnnotation[] | null;
   predictions: StagedPrediction[] | null;
   fileUploadId: number | null;
 }
 
 export interface StageWriter {
-  write(task: StagedTask): Promise<void>;
+  /** A promise only when the caller must wait (a buffer went out and the stream is full). */
+  write(task: StagedTask): Promise<void> | undefined;
   /** Ends the COPY (or the last batch); rows are then in the staging table. */
   end(): Promise<void>;
   /** Abandons a COPY under way (CopyFail), so the connection can roll back. */
   abort(): Promise<void>;
 }
 
-const COLUMNS = 'ord, data, meta, annotations, predictions, file_upload_id';
+const COLUMNS = 'ord, data, meta, annotations, predictions, file_upload_id, raw';
 
 export async function createStage(tx: Tx): Promise<void> {
   const { rows } = await sql<{ seq: string }>`SELECT pg_get_serial_sequence('tasks', 'id') AS seq`.execute(
@@ -58,19 +65,35 @@ export async function createStage(tx: Tx): Promise<void> {
       `CREATE TEMP TABLE import_stage (
          id bigint NOT NULL DEFAULT nextval('${seq}'::regclass),
          ord bigint NOT NULL,
-         data jsonb NOT NULL,
-         meta jsonb NOT NULL,
+         data jsonb,
+         meta jsonb,
          annotations jsonb,
          predictions jsonb,
-         file_upload_id bigint
+         file_upload_id bigint,
+         raw jsonb
        ) ON COMMIT DROP`,
     )
     .execute(tx);
 }
 
-/** COPY text format: JSON text never holds raw tabs or newlines, so only backslashes need escaping. */
+/** COPY text format: JSON.stringify never writes raw tabs or newlines, so only backslashes need escaping. */
 const copyField = (value: unknown): string =>
   value === null || value === undefined ? '\\N' : JSON.stringify(value).replaceAll('\\', '\\\\');
+
+const COPY_WHITESPACE = /[\n\r\t]/g;
+const COPY_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Imported JSON text as a COPY field: it may also hold tabs and newlines (whitespace between tokens). */
+const copyText = (text: string): string => {
+  const escaped = text.includes('\\') ? text.replaceAll('\\', '\\\\') : text;
+  COPY_WHITESPACE.lastIndex = 0;
+  return COPY_WHITESPACE.test(escaped) ? escaped.replace(COPY_WHITESPACE, (c) => COPY_ESCAPES[c]!) : escaped;
+};
+
+/** A staged task's data and meta: its own, or taken out of its imported text (see StagedTask.text). */
+const STAGED_DATA = `coalesce(data, CASE WHEN raw ? 'data' THEN raw -> 'data' ELSE raw END)`;
+const STAGED_META = `coalesce(meta, CASE WHEN raw ? 'data' AND jsonb_typeof(raw -> 'meta') = 'object'
+  THEN raw -> 'meta' ELSE '{}'::jsonb END)`;
 
 /** Rows a COPY carries before its rows are moved into the project while the next chunk is parsed. */
 const CHUNK_ROWS = 100_000;
@@ -131,20 +154,28 @@ function copyWriter(held: HeldScope, mover: Mover | null): StageWriter {
       stream.end();
     });
   };
+  const afterFlush = async () => {
+    await flush();
+    if (mover && chunk.rows >= CHUNK_ROWS) {
+      await close();
+      mover.queue(chunk, false);
+      chunk = { rows: 0, annotations: 0, predictions: 0 };
+      stream = open();
+    }
+  };
   return {
-    async write(t) {
+    write(t) {
       ord++;
-      buf += `${ord}\t${copyField(t.data)}\t${copyField(t.meta)}\t${copyField(t.annotations)}\t${copyField(t.predictions)}\t${t.fileUploadId ?? '\\N'}\n`;
+      const file = t.fileUploadId ?? '\\N';
+      buf +=
+        t.text !== undefined
+          ? `${ord}\t\\N\t\\N\t\\N\t\\N\t${file}\t${copyText(t.text)}\n`
+          : `${ord}\t${copyField(t.data)}\t${copyField(t.meta)}\t${copyField(t.annotations)}\t${copyField(t.predictions)}\t${file}\t\\N\n`;
       chunk.rows++;
       chunk.annotations += t.annotations?.length ?? 0;
       chunk.predictions += t.predictions?.length ?? 0;
-      if (buf.length >= 256 * 1024) await flush();
-      if (mover && chunk.rows >= CHUNK_ROWS) {
-        await close();
-        mover.queue(chunk, false);
-        chunk = { rows: 0, annotations: 0, predictions: 0 };
-        stream = open();
-      }
+      if (buf.length >= 256 * 1024 || (mover && chunk.rows >= CHUNK_ROWS)) return afterFlush();
+      return undefined;
     },
     async end() {
       await close();
@@ -177,25 +208,29 @@ function batchWriter(tx: Tx): StageWriter {
     batch = [];
     bytes = 0;
     await sql`
-      INSERT INTO import_stage (ord, data, meta, annotations, predictions, file_upload_id)
+      INSERT INTO import_stage (ord, data, meta, annotations, predictions, file_upload_id, raw)
       SELECT (r ->> 'o')::bigint, r -> 'd', r -> 'm', nullif(r -> 'a', 'null'::jsonb), nullif(r -> 'p', 'null'::jsonb),
-             (r ->> 'f')::bigint
+             (r ->> 'f')::bigint, r -> 'r'
       FROM jsonb_array_elements(${text}::jsonb) AS r`.execute(tx);
   };
   return {
-    async write(t) {
+    write(t) {
       ord++;
-      const row = JSON.stringify({
-        o: ord,
-        d: t.data,
-        m: t.meta,
-        a: t.annotations,
-        p: t.predictions,
-        f: t.fileUploadId,
-      });
+      const row =
+        t.text !== undefined
+          ? `{"o":${ord},"f":${t.fileUploadId ?? 'null'},"r":${t.text}}`
+          : JSON.stringify({
+              o: ord,
+              d: t.data,
+              m: t.meta,
+              a: t.annotations,
+              p: t.predictions,
+              f: t.fileUploadId,
+            });
       batch.push(row);
       bytes += row.length;
-      if (batch.length >= 2000 || bytes >= 4 * 1024 * 1024) await flush();
+      if (batch.length >= 2000 || bytes >= 4 * 1024 * 1024) return flush();
+      return undefined;
     },
     end: flush,
     abort: async () => {},
@@ -279,14 +314,14 @@ export async function createMover(held: HeldScope, target: Target, returnIds: bo
       if (chunk.annotations === 0) {
         run(`
           INSERT INTO tasks (id, organization_id, project_id, inner_id, data, meta, file_upload_id, total_predictions)
-          SELECT id, ${int(org)}, ${int(projectId)}, ${first} + ord, data, meta, file_upload_id,
-                 coalesce(jsonb_array_length(predictions), 0)
+          SELECT id, ${int(org)}, ${int(projectId)}, ${first} + ord, ${STAGED_DATA}, ${STAGED_META},
+                 file_upload_id, coalesce(jsonb_array_length(predictions), 0)
           FROM import_stage`);
       } else {
         run<{ labeled: number; annotated: number }>(
           `
           WITH s AS (
-            SELECT id, ord, data, meta, file_upload_id,
+            SELECT id, ord, ${STAGED_DATA} AS data, ${STAGED_META} AS meta, file_upload_id,
               coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a
                         WHERE a ->> 'was_cancelled' = 'false'), 0)::int AS n_ok,
               coalesce((SELECT count(*) FROM jsonb_array_elements(annotations) a

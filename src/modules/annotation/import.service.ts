@@ -2,9 +2,10 @@
 // transaction: tasks are streamed from the body, the uploaded files or a URL into a staging table and moved
 // into the project at the end, so a failure, a bad task or a killed server leaves none of them. Imports
 // larger than IMPORT_INLINE_MAX_BYTES are stored as file uploads first and run as a background job with a
-// user-visible job row; the answer names the import and the job to follow.
+// user-visible job row; the answer names the import and the job to follow. The transaction itself is in
+// import.run.ts.
 import type { Readable } from 'node:stream';
-import { holdScope, inScope } from '../../db/scope.ts';
+import { inScope } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -13,24 +14,11 @@ import type { JobContext } from '../../platform/jobs/runner.ts';
 import { memberScope } from '../../platform/unit-of-work.ts';
 import { detectMimeType, findFile, insertFile, storeWithHead } from '../files/index.ts';
 import { fetchImportUrl, formatFromContentType } from './import.fetch.ts';
-import {
-  byteLimit,
-  FORMAT_EXTENSIONS,
-  formatOf,
-  type ImportFormat,
-  jsonValues,
-  readSource,
-} from './import.parse.ts';
-import {
-  createMover,
-  createStage,
-  type ImportRow,
-  projectLabelConfig,
-  stagedTaskIds,
-  stageWriter,
-} from './import.repo.ts';
-import { createTaskReader } from './import.tasks.ts';
-import { toTask } from './tasks.repo.ts';
+import { byteLimit, FORMAT_EXTENSIONS, formatOf, type ImportFormat, jsonBatches } from './import.parse.ts';
+import type { ImportRow } from './import.repo.ts';
+import { createImportRunner, type ImportSummary, type Source, summaryOf, toImport } from './import.run.ts';
+
+export type { ImportSummary } from './import.run.ts';
 
 export const IMPORT_JOB = 'annotation.import';
 
@@ -48,48 +36,6 @@ interface Upload {
   format: ImportFormat;
 }
 
-interface Source {
-  open(): Promise<Readable> | Readable;
-  format: ImportFormat;
-  fileUploadId: number | null;
-  /** Values already read from the stream (the first value of a JSON body, read to tell {url} from tasks). */
-  prefix?: unknown[];
-  rest?: AsyncIterable<unknown>;
-}
-
-export type ImportSummary = ReturnType<typeof summaryOf> & { task_ids?: number[] };
-
-function summaryOf(row: ImportRow) {
-  return {
-    task_count: row.task_count,
-    annotation_count: row.annotation_count,
-    prediction_count: row.prediction_count,
-    duration: row.duration,
-    // bigint[] arrives as strings (only scalar int8 is parsed as a number).
-    file_upload_ids: row.file_upload_ids.map(Number),
-    could_be_tasks_list: row.could_be_tasks_list,
-    found_formats: row.found_formats as Record<string, number>,
-    data_columns: row.data_columns as string[],
-  };
-}
-
-export function toImport(row: ImportRow) {
-  return {
-    id: row.id,
-    project: row.project_id,
-    kind: row.kind as 'import' | 'reimport',
-    status: row.status as 'created' | 'in_progress' | 'failed' | 'completed',
-    ...summaryOf(row),
-    commit_to_project: row.commit_to_project,
-    url: row.url,
-    error: row.error,
-    job: row.job_id,
-    created_by: row.created_by,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
-}
-
 const foundFormats = (uploads: Upload[]) => {
   const out: Record<string, number> = {};
   for (const u of uploads) {
@@ -104,7 +50,7 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
   const access = { approvalRequired: config.APPROVAL_REQUIRED };
   const scope = memberScope;
 
-  const labelConfig = projectLabelConfig;
+  const run = createImportRunner({ database, webhooks });
 
   /** Checks the actor may import into the project (404 for another organization's). */
   async function checkImport(actor: Actor, projectId: number): Promise<void> {
@@ -186,111 +132,6 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
         .where('status', '<>', 'completed')
         .execute(),
     ).catch(() => {});
-  }
-
-  /**
-   * The import itself, in one transaction on a connection of its own. `onProgress` gets the bytes read so far
-   * (not called on PGlite, whose single connection this transaction holds).
-   */
-  async function run(
-    who: { organizationId: number; userId: number | null },
-    row: ImportRow,
-    sources: Source[],
-    onTasks?: (count: number) => Promise<void>,
-  ): Promise<ImportSummary> {
-    const started = performance.now();
-    const held = await holdScope(database.pool, { ...who, requireMembership: false });
-    let committed = false;
-    let writer: ReturnType<typeof stageWriter> | null = null;
-    try {
-      const { tx } = held;
-      const cfg = await labelConfig(tx, row.project_id);
-      const textKey = cfg && cfg.dataKeys.length === 1 ? cfg.dataKeys[0]! : 'text';
-      const reader = createTaskReader(cfg);
-      await createStage(tx);
-      const target = {
-        organizationId: who.organizationId,
-        projectId: row.project_id,
-        importId: row.id,
-        userId: who.userId,
-      };
-      const mover = row.commit_to_project ? await createMover(held, target, row.return_task_ids) : null;
-      writer = stageWriter(database.kind, held, mover);
-      let sinceProgress = 0;
-      const w = writer;
-      for (const source of sources) {
-        const values: AsyncIterable<unknown> =
-          source.rest ?? readSource(await source.open(), source.format, textKey);
-        for (const value of source.prefix ?? []) await w.write(reader.read(value, source.fileUploadId));
-        for await (const value of values) {
-          await w.write(reader.read(value, source.fileUploadId));
-          if (onTasks && ++sinceProgress >= 50_000) {
-            sinceProgress = 0;
-            await onTasks(reader.totals.tasks);
-          }
-        }
-      }
-      await w.end();
-      const totals = reader.totals;
-      if (totals.tasks === 0)
-        throw new AppError('validation_failed', 'no tasks found in the import', {
-          detail: 'Validation error',
-          validation_errors: { non_field_errors: ['No tasks found'] },
-        });
-      const wantIds = row.return_task_ids || totals.tasks <= 100;
-      let taskIds: number[] | null = null;
-      if (mover) {
-        mover.queue(
-          { annotations: totals.annotations + totals.cancelled, predictions: totals.predictions },
-          wantIds,
-        );
-        taskIds = (await mover.finish(totals)).taskIds;
-      } else if (wantIds) {
-        taskIds = await stagedTaskIds(tx);
-      }
-      const updated = await tx
-        .updateTable('imports')
-        .set({
-          status: 'completed',
-          task_count: totals.tasks,
-          annotation_count: totals.annotations + totals.cancelled,
-          prediction_count: totals.predictions,
-          duration: (performance.now() - started) / 1000,
-          data_columns: JSON.stringify([...reader.columns].sort()),
-          error: null,
-          updated_at: new Date(),
-        })
-        .where('id', '=', row.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (row.commit_to_project) {
-        // Label Studio sends the created tasks; past 100 the event names the import and its count instead.
-        const tasks =
-          taskIds && totals.tasks <= 100
-            ? (
-                await tx.selectFrom('tasks').selectAll().where('id', 'in', taskIds).orderBy('id').execute()
-              ).map(toTask)
-            : undefined;
-        await webhooks.emit(tx, {
-          organizationId: who.organizationId,
-          projectId: row.project_id,
-          action: 'TASKS_CREATED',
-          payload: {
-            ...(tasks ? { tasks } : { task_count: totals.tasks, import: row.id }),
-            project: { id: row.project_id },
-          },
-        });
-      }
-      await held.end(true);
-      committed = true;
-      return { ...summaryOf(updated), ...(row.return_task_ids && taskIds ? { task_ids: taskIds } : {}) };
-    } catch (err) {
-      if (!committed) {
-        await writer?.abort().catch(() => {});
-        await held.end(false);
-      }
-      throw translate(err);
-    }
   }
 
   /** Runs an import inline, recording its failure on the import row. */
@@ -391,10 +232,10 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
       const limited = body.pipe(byteLimit(config.IMPORT_MAX_BYTES));
       body.on('error', (err) => limited.destroy(err));
       const shape: { single?: boolean } = {};
-      const iterator = jsonValues(limited, shape)[Symbol.asyncIterator]();
+      const iterator = jsonBatches(limited, shape)[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (shape.single) {
-        const v = first.value as Record<string, unknown>;
+        const v = first.value?.values[0] as Record<string, unknown> | undefined;
         if (typeof v?.url !== 'string')
           throw new AppError(
             'validation_failed',
@@ -406,16 +247,14 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
           );
         return importUrl(actor, projectId, v.url, options);
       }
-      const rest: AsyncIterable<unknown> = { [Symbol.asyncIterator]: () => iterator };
+      async function* batches() {
+        if (first.done) return;
+        yield first.value;
+        yield* { [Symbol.asyncIterator]: () => iterator };
+      }
       const row = await newImport(actor, projectId, { uploads: [], options });
       const summary = await runRecorded(actor, row, [
-        {
-          open: () => limited,
-          format: 'json',
-          fileUploadId: null,
-          prefix: first.done ? [] : [first.value],
-          rest,
-        },
+        { open: () => limited, format: 'json', fileUploadId: null, batches: batches() },
       ]);
       return { queued: false as const, body: { ...summary, import: row.id } };
     },
@@ -507,15 +346,3 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
 }
 
 export type ImportService = ReturnType<typeof createImportService>;
-
-/** Database refusals of imported values (a \u0000 in a string, a number jsonb cannot hold) are bad input. */
-function translate(err: unknown): unknown {
-  const code = (err as { code?: string }).code;
-  if (code && /^22/.test(code)) {
-    return new AppError(
-      'validation_failed',
-      `a task holds a value the database refuses: ${(err as Error).message}`,
-    );
-  }
-  return err;
-}

@@ -49,7 +49,8 @@ function predictionsOf(value: unknown, index: number): StagedPrediction[] | null
 }
 
 export interface TaskReader {
-  read(value: unknown, fileUploadId: number | null): StagedTask;
+  /** `text`: the JSON text `value` was parsed from, if the source has it (kept for tasks it may stand for). */
+  read(value: unknown, fileUploadId: number | null, text?: string): StagedTask;
   totals: Totals;
   /** The data keys seen (Label Studio's data_columns), at most 1000. */
   columns: Set<string>;
@@ -61,7 +62,7 @@ export function createTaskReader(config: LabelConfig | null): TaskReader {
   return {
     totals,
     columns,
-    read(value, fileUploadId) {
+    read(value, fileUploadId, text) {
       const index = totals.tasks + 1;
       if (!isObject(value)) throw invalidTask(index, 'a task must be a JSON object');
       let data: Record<string, unknown>;
@@ -94,6 +95,7 @@ export function createTaskReader(config: LabelConfig | null): TaskReader {
         if (a.ground_truth) totals.groundTruth++;
       }
       totals.predictions += task.predictions?.length ?? 0;
+      if (text !== undefined && task.annotations === null && task.predictions === null) task.text = text;
       return task;
     },
   };

@@ -143,6 +143,33 @@ forEachDatabase('task import', (ctx) => {
     assert.deepEqual([record.json().status, record.json().task_count], ['completed', 1]);
   });
 
+  test('tasks are stored as sent: pretty-printed JSON, escapes, meta beside data, a data key named meta', async () => {
+    const project = await projectWithConfig(app, ctx.database, owner, TEXT_CONFIG);
+    const body = [
+      '[',
+      '\t{',
+      '\t\t"data": {"text": "tab\\there \\"quoted\\" back\\\\slash \\u00e9 line\\nnext", "n": 1.5},',
+      '\t\t"meta": {"k": [1, {"deep": "}]{["}]}',
+      '\t},',
+      '\r\n{"text": "plain", "meta": {"is": "data"}},',
+      '{"data": {"text": "no meta"}, "meta": null}',
+      ']',
+    ].join('\n');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/projects/${project}/import`,
+      headers: { ...owner.headers, 'content-type': 'application/json' },
+      payload: body,
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const byInner = new Map((await tasksOf(project)).tasks.map((t: Json) => [t.inner_id, t]));
+    const [a, b, c] = [byInner.get(1), byInner.get(2), byInner.get(3)] as Json[];
+    assert.deepEqual(a!.data, { text: 'tab\there "quoted" back\\slash \u00e9 line\nnext', n: 1.5 });
+    assert.deepEqual(a!.meta, { k: [1, { deep: '}]{[' }] });
+    assert.deepEqual([b!.data, b!.meta], [{ text: 'plain', meta: { is: 'data' } }, {}]);
+    assert.deepEqual([c!.data, c!.meta], [{ text: 'no meta' }, {}]);
+  });
+
   test('a task missing a config variable fails the whole import with a 400 naming it', async () => {
     const project = await projectWithConfig(app, ctx.database, owner, IMAGE_CONFIG);
     const res = await importJson(project, [{ image: '/a.jpg' }, { image: '/b.jpg' }, { picture: '/c.jpg' }]);
