@@ -23,6 +23,13 @@ function cellText(task: Task, column: Column): string {
   if (value === null || value === undefined) return '—';
   if (column.type === 'Datetime' && typeof value === 'string') return formatDate(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  // Lists of people: user ids (annotators, comment_authors) or `[{user_id}]` (updated_by).
+  if (Array.isArray(value))
+    return value.length
+      ? value
+          .map((v) => (v && typeof v === 'object' && 'user_id' in v ? String(v.user_id) : String(v)))
+          .join(', ')
+      : '—';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
