@@ -25,6 +25,8 @@ import { labelsRoutes } from './labels.routes.ts';
 import { createLabelsService } from './labels.service.ts';
 import { nextRoutes } from './next.routes.ts';
 import { createNextService } from './next.service.ts';
+import { onboardingRoutes } from './onboarding.routes.ts';
+import { createOnboardingService } from './onboarding.service.ts';
 import { predictionsRoutes } from './predictions.routes.ts';
 import { createPredictionsService } from './predictions.service.ts';
 import { settingsRoutes } from './settings.routes.ts';
@@ -74,6 +76,7 @@ export async function annotationModule(app: App, deps: Deps, ports: AnnotationPo
   predictionsRoutes(app, createPredictionsService(deps));
   commentsRoutes(app, createCommentsService(deps));
   nextRoutes(app, createNextService(deps));
+  onboardingRoutes(app, createOnboardingService(deps));
   const imports = createImportService(deps);
   deps.jobs.define<{ import_id: number }>({
     kind: IMPORT_JOB,
