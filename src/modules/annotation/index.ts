@@ -11,6 +11,7 @@ import { commentsRoutes } from './comments.routes.ts';
 import { createCommentsService } from './comments.service.ts';
 import { createActionsService, type PredictionRetriever } from './dm.actions.ts';
 import { buildIndex, INDEX_TASK } from './dm.indexes.ts';
+import { createDmProjectService } from './dm.project.ts';
 import { dmRoutes } from './dm.routes.ts';
 import { createDmService } from './dm.service.ts';
 import { createViewsService } from './dm.views.ts';
@@ -69,7 +70,13 @@ export async function annotationModule(app: App, deps: Deps, ports: AnnotationPo
     },
   });
   tasksRoutes(app, createTasksService(deps), dm);
-  dmRoutes(app, views, dm, createActionsService(deps, views, ports.retrievePredictions));
+  dmRoutes(
+    app,
+    views,
+    dm,
+    createActionsService(deps, views, ports.retrievePredictions),
+    createDmProjectService(deps),
+  );
   annotationsRoutes(app, createAnnotationsService(deps));
   settingsRoutes(app, createSettingsService(deps));
   draftsRoutes(app, createDraftsService(deps));
