@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { Link } from 'react-router';
 import { Empty, ErrorBox, formatDate, Loading } from '../../../ui/ui';
-import { type Column, columnKey, type Task } from '../api';
+import { type Column, columnKey, type DmTask as Task } from '../api';
 import { fetchPage, PAGE_SIZE, tasksKey } from './pages';
 
 // 32 px keeps a million rows under the tallest element Chromium lays out (2^25 px).
@@ -70,10 +70,10 @@ export function TaskTable(props: TaskTableProps) {
     })),
   });
   const pageData = new Map<number, Task[]>();
-  if (first.data && !first.isPlaceholderData) pageData.set(1, first.data.tasks as Task[]);
+  if (first.data && !first.isPlaceholderData) pageData.set(1, first.data.tasks);
   pages.forEach((p, i) => {
     const data = loaded[i]?.data;
-    if (data) pageData.set(p, data.tasks as Task[]);
+    if (data) pageData.set(p, data.tasks);
   });
   const pageError = loaded.find((q) => q.error)?.error;
   const widths = columns.map((c) => (c.id === 'id' ? 6 : 11));
