@@ -116,6 +116,11 @@ export const ConfigSchema = Type.Object({
   FREE_PLAN_SEATS: Type.Integer({ minimum: 1, default: 10, description: 'room members without a license' }),
   FREE_PLAN_STORAGE_BYTES: Type.Integer({ minimum: 0, default: 5 * 1024 ** 3 }),
   FREE_PLAN_ROWS_PER_QUERY: Type.Integer({ minimum: 1, default: 200 }),
+  TASK_LOCK_TTL: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 604800, description: 'fixed task lock lifetime, seconds' }),
+  ),
+  TASK_LOCK_MIN_TTL: Type.Integer({ minimum: 1, maximum: 604800, default: 120 }),
+  TASK_LOCK_DEFAULT_TTL: Type.Integer({ minimum: 1, maximum: 604800, default: 3600 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -173,6 +178,9 @@ const expectedForms: Record<string, string> = {
   FREE_PLAN_ROOMS: 'an integer >= 0',
   FREE_PLAN_SEATS: 'an integer >= 1',
   FREE_PLAN_STORAGE_BYTES: 'an integer >= 0 (bytes)',
+  TASK_LOCK_TTL: 'an integer 1-604800 (seconds)',
+  TASK_LOCK_MIN_TTL: 'an integer 1-604800 (seconds)',
+  TASK_LOCK_DEFAULT_TTL: 'an integer 1-604800 (seconds)',
   FREE_PLAN_ROWS_PER_QUERY: 'an integer >= 1',
 };
 

@@ -161,6 +161,12 @@ const requests: Requests = {
     payload: { role: 'viewer' },
   }),
   'project.like': (p) => ({ method: 'POST', url: `/api/projects/${p.resource}/like` }),
+  'onboarding.read': (p) => ({ method: 'GET', url: `/api/projects/${p.resource}/onboarding` }),
+  'onboarding.update': (p) => ({
+    method: 'PATCH',
+    url: `/api/projects/${p.resource}/onboarding`,
+    payload: { step: 'PB', finished: true },
+  }),
   'project.webhooks.manage': (p) => ({
     method: 'POST',
     url: '/api/webhooks',

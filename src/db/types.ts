@@ -714,6 +714,19 @@ export interface ModelRuns {
   updated_at: Generated<Timestamp>;
 }
 
+export interface OnboardingSteps {
+  code: string;
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  enabled: Generated<boolean>;
+  id: Generated<number>;
+  link: string | null;
+  order: number;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  video: string | null;
+}
+
 export interface OpsManagerRequests {
   created_at: Generated<Timestamp>;
   id: Generated<number>;
@@ -979,6 +992,16 @@ export interface ProjectModules {
   organization_id: number;
   project_id: number;
   settings: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ProjectOnboarding {
+  created_at: Generated<Timestamp>;
+  finished: Generated<boolean>;
+  id: Generated<number>;
+  organization_id: number;
+  project_id: number;
+  step_id: number;
   updated_at: Generated<Timestamp>;
 }
 
@@ -1526,6 +1549,7 @@ export interface DB {
   model_interfaces: ModelInterfaces;
   model_provider_connections: ModelProviderConnections;
   model_runs: ModelRuns;
+  onboarding_steps: OnboardingSteps;
   ops_manager_requests: OpsManagerRequests;
   order_contracts: OrderContracts;
   order_submissions: OrderSubmissions;
@@ -1546,6 +1570,7 @@ export interface DB {
   project_likes: ProjectLikes;
   project_members: ProjectMembers;
   project_modules: ProjectModules;
+  project_onboarding: ProjectOnboarding;
   project_summaries: ProjectSummaries;
   project_tags: ProjectTags;
   projects: Projects;

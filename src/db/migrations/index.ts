@@ -20,6 +20,7 @@ import * as m0019 from './0019_groups.ts';
 import * as m0020 from './0020_orders.ts';
 import * as m0021 from './0021_geodata_serving.ts';
 import * as m0024 from './0024_tasks_indexes.ts';
+import * as m0026 from './0026_onboarding.ts';
 import * as m0027 from './0027_scope_member_check.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '0020_orders': m0020,
   '0021_geodata_serving': m0021,
   '0024_tasks_indexes': m0024,
+  '0026_onboarding': m0026,
   '0027_scope_member_check': m0027,
 };

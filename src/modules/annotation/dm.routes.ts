@@ -1,10 +1,11 @@
-// Label Studio's data manager endpoints: `/api/dm/views`, `/api/dm/columns`, `/api/dm/actions`.
+// Label Studio's data manager endpoints: `/api/dm/views`, `/api/dm/columns`, `/api/dm/actions`, `/api/dm/project`.
 import Type from 'typebox';
 import { actorOf } from '../../platform/auth/plugin.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { IdParams } from '../../platform/http/common.schemas.ts';
 import { errors } from '../../platform/http/schemas.ts';
 import type { createActionsService } from './dm.actions.ts';
+import type { DmProjectService } from './dm.project.ts';
 import {
   ActionBody,
   ActionInfo,
@@ -12,6 +13,7 @@ import {
   ActionResult,
   Columns,
   CreateViewBody,
+  DmProject,
   ProjectQuery,
   ReorderBody,
   UpdateViewBody,
@@ -27,7 +29,21 @@ export function dmRoutes(
   views: ViewsService,
   dm: DmService,
   actions: ReturnType<typeof createActionsService>,
+  project: DmProjectService,
 ): void {
+  app.get(
+    '/api/dm/project',
+    {
+      schema: {
+        tags,
+        summary: "The project's state for the data manager (Label Studio's project state)",
+        querystring: ProjectQuery,
+        response: { 200: DmProject, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => project.state(actorOf(request), request.query.project),
+  );
+
   app.get(
     '/api/dm/views',
     {

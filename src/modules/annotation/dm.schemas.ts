@@ -1,6 +1,7 @@
 // Label Studio's data manager shapes: views (`/api/dm/views`), columns, actions.
 import Type from 'typebox';
 import { Id, Timestamp } from '../../platform/http/common.schemas.ts';
+import { settingsProperties } from './settings.schemas.ts';
 
 const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
@@ -115,3 +116,22 @@ export const ReorderBody = Type.Object(
   { project: Id, ids: Type.Array(Id, { maxItems: 1000 }) },
   { additionalProperties: false },
 );
+
+/** `GET /api/dm/project`: the project's Label Studio fields plus the data manager's state of it. */
+export const DmProject = Type.Object({
+  ...settingsProperties,
+  id: Id,
+  title: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  created_by: Type.Union([Id, Type.Null()]),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  can_delete_tasks: Type.Boolean(),
+  can_manage_tasks: Type.Boolean(),
+  can_manage_annotations: Type.Boolean(),
+  source_syncing: Type.Boolean({ description: 'an import storage of the project is syncing' }),
+  target_syncing: Type.Boolean({ description: 'an export storage of the project is syncing' }),
+  task_count: Type.Integer(),
+  annotation_count: Type.Integer({ description: 'annotations, cancelled ones included' }),
+  config_has_control_tags: Type.Boolean(),
+});

@@ -6,11 +6,11 @@ import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
+import { dmTasks } from './dm.fields.ts';
 import { filteredPage, wholeProjectPage } from './dm.repo.ts';
 import { scopeOf, type ViewsService, viewQuery } from './dm.views.ts';
 import { type CompiledQuery, compile } from './filters/compile.ts';
 import { type PreparedQuery, parseQueryParam } from './filters/parse.ts';
-import { toAnnotation, toPrediction, toTask } from './tasks.repo.ts';
 
 /** Regex filters run under this statement timeout: a pathological pattern costs at most this, then a 400. */
 export const REGEX_TIMEOUT_MS = 5000;
@@ -60,6 +60,13 @@ const builtinColumns = [
   ['avg_lead_time', 'Lead Time', 'Number', false],
   ['draft_exists', 'Drafts', 'Boolean', false],
   ['ground_truth', 'Ground truth', 'Boolean', false],
+  ['annotations_ids', 'Annotation IDs', 'String', false],
+  ['file_upload', 'Upload filename', 'String', false],
+  ['storage_filename', 'Storage filename', 'String', false],
+  ['comment_count', 'Comments', 'Number', false],
+  ['unresolved_comment_count', 'Unresolved comments', 'Number', false],
+  ['last_comment_updated_at', 'Last comment', 'Datetime', false],
+  ['comment_authors', 'Comment authors', 'List', false],
 ] as const;
 
 const mediaTypes = ['Image', 'Audio', 'AudioPlus', 'Video', 'Unknown'];
@@ -173,21 +180,8 @@ export function createDmService(deps: Pick<Deps, 'database'>, views: ViewsServic
         // Label Studio's clients stop paging on 404 past the last page.
         if (opts.page > 1 && (opts.page - 1) * opts.pageSize >= page.total)
           throw new AppError('not_found', `page ${opts.page} is past the last page`);
-        let tasks = page.rows.map(toTask);
-        if (opts.withRelated && page.rows.length) {
-          const ids = page.rows.map((r) => r.id);
-          const [anns, preds] = await Promise.all([
-            tx.selectFrom('annotations').selectAll().where('task_id', 'in', ids).orderBy('id').execute(),
-            tx.selectFrom('predictions').selectAll().where('task_id', 'in', ids).orderBy('id').execute(),
-          ]);
-          tasks = tasks.map((t) => ({
-            ...t,
-            annotations: anns.filter((a) => a.task_id === t.id).map(toAnnotation),
-            predictions: preds.filter((p) => p.task_id === t.id).map(toPrediction),
-          }));
-        }
         return {
-          tasks,
+          tasks: await dmTasks(tx, page.rows, opts.withRelated),
           total: page.total,
           total_annotations: page.total_annotations,
           total_predictions: page.total_predictions,

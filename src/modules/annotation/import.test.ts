@@ -242,7 +242,32 @@ forEachDatabase('task import', (ctx) => {
     const texts = page.tasks.map((t: { data: { text: string } }) => t.data.text);
     assert.deepEqual(texts, ['hello, world', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh']);
     assert.deepEqual(page.tasks[1].data, { text: 'second', score: 4.5 });
-    assert.equal(page.tasks[0].file_upload, s.file_upload_ids[0]);
+    // The list names the file (Label Studio's data manager column); the task itself keeps the upload's id.
+    assert.equal(page.tasks[0].file_upload, 'a.csv');
+    assert.equal(page.tasks[6].file_upload, 'd.txt');
+    const one = await app.inject({
+      method: 'GET',
+      url: `/api/tasks/${page.tasks[0].id}`,
+      headers: owner.headers,
+    });
+    assert.equal(one.json().file_upload, s.file_upload_ids[0]);
+    const byFile = encodeURIComponent(
+      JSON.stringify({
+        filters: {
+          conjunction: 'and',
+          items: [{ filter: 'filter:tasks:file_upload', operator: 'equal', type: 'String', value: 'b.tsv' }],
+        },
+      }),
+    );
+    const third = await app.inject({
+      method: 'GET',
+      url: `/api/tasks?project=${project}&query=${byFile}`,
+      headers: owner.headers,
+    });
+    assert.deepEqual(
+      third.json().tasks.map((t: { data: { text: string } }) => t.data.text),
+      ['third'],
+    );
 
     const again = await app.inject({
       method: 'POST',

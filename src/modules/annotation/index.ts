@@ -11,6 +11,7 @@ import { commentsRoutes } from './comments.routes.ts';
 import { createCommentsService } from './comments.service.ts';
 import { createActionsService, type PredictionRetriever } from './dm.actions.ts';
 import { buildIndex, INDEX_TASK } from './dm.indexes.ts';
+import { createDmProjectService } from './dm.project.ts';
 import { dmRoutes } from './dm.routes.ts';
 import { createDmService } from './dm.service.ts';
 import { createViewsService } from './dm.views.ts';
@@ -25,6 +26,8 @@ import { labelsRoutes } from './labels.routes.ts';
 import { createLabelsService } from './labels.service.ts';
 import { nextRoutes } from './next.routes.ts';
 import { createNextService } from './next.service.ts';
+import { onboardingRoutes } from './onboarding.routes.ts';
+import { createOnboardingService } from './onboarding.service.ts';
 import { predictionsRoutes } from './predictions.routes.ts';
 import { createPredictionsService } from './predictions.service.ts';
 import { settingsRoutes } from './settings.routes.ts';
@@ -67,13 +70,20 @@ export async function annotationModule(app: App, deps: Deps, ports: AnnotationPo
     },
   });
   tasksRoutes(app, createTasksService(deps), dm);
-  dmRoutes(app, views, dm, createActionsService(deps, views, ports.retrievePredictions));
+  dmRoutes(
+    app,
+    views,
+    dm,
+    createActionsService(deps, views, ports.retrievePredictions),
+    createDmProjectService(deps),
+  );
   annotationsRoutes(app, createAnnotationsService(deps));
   settingsRoutes(app, createSettingsService(deps));
   draftsRoutes(app, createDraftsService(deps));
   predictionsRoutes(app, createPredictionsService(deps));
   commentsRoutes(app, createCommentsService(deps));
   nextRoutes(app, createNextService(deps));
+  onboardingRoutes(app, createOnboardingService(deps));
   const imports = createImportService(deps);
   deps.jobs.define<{ import_id: number }>({
     kind: IMPORT_JOB,

@@ -1,7 +1,9 @@
 // The labeling queue: GET /api/projects/{id}/next hands a person the next task by the project's sampling
 // (Label Studio's Sequential, Uniform and Uncertainty sampling), skipping tasks they already did, tasks that
 // are labeled, and tasks whose overlap is taken by other people's locks. The task is then locked for them
-// (task_locks) for LOCK_TTL_SECONDS; submitting an annotation releases it.
+// (task_locks); submitting an annotation releases it. The lock lives as long as Label Studio's `get_lock_ttl`
+// says: TASK_LOCK_TTL when set, else three times the project's average lead time but at least
+// TASK_LOCK_MIN_TTL, and TASK_LOCK_DEFAULT_TTL while nothing has been timed yet (see lockTtl).
 //
 // Two people asking at once never get the same task: the candidate is taken with FOR UPDATE SKIP LOCKED (a
 // concurrent request passes over it), and the lock row is written by a second statement that counts the
@@ -17,8 +19,25 @@ import { settingsOf } from './settings.repo.ts';
 import { orgOf, scopeOf } from './targets.ts';
 import { type TaskRow, toAnnotation, toPrediction, toTask } from './tasks.repo.ts';
 
-export const LOCK_TTL_SECONDS = 3600;
 const ATTEMPTS = 20;
+/** The average lead time is taken over the project's latest annotations: bounded, and it follows the pace. */
+export const LEAD_TIME_SAMPLE = 1000;
+
+type LockConfig = Pick<Deps['config'], 'TASK_LOCK_TTL' | 'TASK_LOCK_MIN_TTL' | 'TASK_LOCK_DEFAULT_TTL'>;
+
+/** Seconds a new lock lives in a project (Label Studio's `Task.get_lock_ttl`). */
+export async function lockTtl(tx: Tx, projectId: number, config: LockConfig): Promise<number> {
+  if (config.TASK_LOCK_TTL !== undefined) return config.TASK_LOCK_TTL;
+  const { rows } = await sql<{ avg: number | null }>`
+    SELECT avg(lead_time)::float8 AS avg FROM (
+      SELECT a.lead_time FROM annotations a
+      WHERE a.project_id = ${projectId} AND a.lead_time IS NOT NULL AND a.lead_time >= 0
+      ORDER BY a.id DESC LIMIT ${LEAD_TIME_SAMPLE}
+    ) s`.execute(tx);
+  const avg = rows[0]?.avg;
+  if (avg === null || avg === undefined) return config.TASK_LOCK_DEFAULT_TTL;
+  return Math.max(config.TASK_LOCK_MIN_TTL, 3 * Math.trunc(avg));
+}
 
 function ordering(sampling: string, modelVersion: string, pivot: number): RawBuilder<unknown> {
   if (sampling === 'Uniform sampling') {
@@ -33,7 +52,7 @@ function ordering(sampling: string, modelVersion: string, pivot: number): RawBui
   return sql`t.id`;
 }
 
-export function createNextService({ database }: Pick<Deps, 'database'>) {
+export function createNextService({ database, config }: Pick<Deps, 'database' | 'config'>) {
   async function details(tx: Tx, task: TaskRow) {
     const [annotations, predictions] = await Promise.all([
       tx.selectFrom('annotations').selectAll().where('task_id', '=', task.id).orderBy('id').execute(),
@@ -79,11 +98,17 @@ export function createNextService({ database }: Pick<Deps, 'database'>) {
   }
 
   /** Writes the person's lock unless, counted again now, the task's overlap is already taken. */
-  async function lock(tx: Tx, organizationId: number, task: TaskRow, userId: number): Promise<boolean> {
+  async function lock(
+    tx: Tx,
+    organizationId: number,
+    task: TaskRow,
+    userId: number,
+    ttl: number,
+  ): Promise<boolean> {
     const { rows } = await sql<{ task_id: number }>`
       INSERT INTO task_locks (organization_id, project_id, task_id, user_id, expire_at)
       SELECT ${organizationId}, ${task.project_id}, ${task.id}, ${userId},
-             now() + make_interval(secs => ${LOCK_TTL_SECONDS})
+             now() + make_interval(secs => ${ttl})
       WHERE (SELECT t.total_annotations FROM tasks t WHERE t.id = ${task.id}) + (
         SELECT count(*) FROM task_locks l
         WHERE l.task_id = ${task.id} AND l.user_id <> ${userId} AND l.expire_at > now()
@@ -113,8 +138,9 @@ export function createNextService({ database }: Pick<Deps, 'database'>) {
           .where('project_id', '=', projectId)
           .where('expire_at', '<', sql<Date>`now()`)
           .execute();
+        const ttl = await lockTtl(tx, projectId, config);
         const held = await heldTask(tx, projectId, actor.userId);
-        if (held && (await lock(tx, organizationId, held, actor.userId))) return details(tx, held);
+        if (held && (await lock(tx, organizationId, held, actor.userId, ttl))) return details(tx, held);
         const settings = await settingsOf(tx, projectId);
         const range = await tx
           .selectFrom('tasks')
@@ -133,7 +159,7 @@ export function createNextService({ database }: Pick<Deps, 'database'>) {
         for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
           const task = await candidate(tx, projectId, actor.userId, order, excluded);
           if (!task) break;
-          if (await lock(tx, organizationId, task, actor.userId)) {
+          if (await lock(tx, organizationId, task, actor.userId, ttl)) {
             await remember(tx, organizationId, projectId, actor.userId, task.id);
             return details(tx, task);
           }

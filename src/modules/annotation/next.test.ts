@@ -63,6 +63,62 @@ forEachDatabase('next task and locks', (ctx) => {
     assert.equal((await l.call(l.owner, 'GET', `/api/projects/${l.projectId}/next`)).json().id, t1);
   });
 
+  test("a lock lives three times the project's average lead time, at least TASK_LOCK_MIN_TTL", async () => {
+    const l = await lab(app, ctx.database, { roles: ['annotator', 'manager'] });
+    const [t1, t2, t3] = await l.tasks(3);
+    const a = l.people.annotator!;
+    const ttlOf = async (userId: number) => {
+      const row = await inScope(ctx.database.db, { organizationId: l.orgId, userId: l.owner.id }, (tx) =>
+        tx
+          .selectFrom('task_locks')
+          .select(['expire_at', 'created_at'])
+          .where('user_id', '=', userId)
+          .where('project_id', '=', l.projectId)
+          .executeTakeFirstOrThrow(),
+      );
+      return (row.expire_at.getTime() - row.created_at.getTime()) / 1000;
+    };
+    // Nothing timed yet: TASK_LOCK_DEFAULT_TTL (an hour).
+    assert.equal((await l.call(a, 'GET', `/api/projects/${l.projectId}/next`)).json().id, t1);
+    assert.ok(Math.abs((await ttlOf(a.id)) - 3600) < 5);
+    // Lead times 400 and 800 s: three times their mean.
+    await l.call(a, 'POST', `/api/tasks/${t1}/annotations`, { result: [box('Car')], lead_time: 400 });
+    await l.call(l.owner, 'POST', `/api/tasks/${t3}/annotations`, { result: [box('Bus')], lead_time: 800 });
+    assert.equal((await l.call(a, 'GET', `/api/projects/${l.projectId}/next`)).json().id, t2);
+    assert.ok(Math.abs((await ttlOf(a.id)) - 1800) < 5, String(await ttlOf(a.id)));
+    // Fast annotators: never under the minimum (120 s).
+    const fast = await lab(app, ctx.database, { roles: ['annotator'] });
+    const [f1, f2] = await fast.tasks(2);
+    await fast.call(fast.owner, 'POST', `/api/tasks/${f1}/annotations`, {
+      result: [box('Car')],
+      lead_time: 2,
+    });
+    const fa = fast.people.annotator!;
+    assert.equal((await fast.call(fa, 'GET', `/api/projects/${fast.projectId}/next`)).json().id, f2);
+    const row = await inScope(ctx.database.db, { organizationId: fast.orgId, userId: fast.owner.id }, (tx) =>
+      tx.selectFrom('task_locks').selectAll().where('user_id', '=', fa.id).executeTakeFirstOrThrow(),
+    );
+    assert.ok(Math.abs((row.expire_at.getTime() - row.created_at.getTime()) / 1000 - 120) < 5);
+  });
+
+  test('TASK_LOCK_TTL fixes the lifetime', async () => {
+    const fixed = await createTestApp(ctx.database, { LOGIN_RATE_LIMIT: '10000', TASK_LOCK_TTL: '90' });
+    await fixed.ready();
+    try {
+      const l = await lab(fixed, ctx.database, { roles: ['annotator'] });
+      const [t1, t2] = await l.tasks(2);
+      await l.call(l.owner, 'POST', `/api/tasks/${t1}/annotations`, { result: [box('Car')], lead_time: 900 });
+      const a = l.people.annotator!;
+      assert.equal((await l.call(a, 'GET', `/api/projects/${l.projectId}/next`)).json().id, t2);
+      const row = await inScope(ctx.database.db, { organizationId: l.orgId, userId: l.owner.id }, (tx) =>
+        tx.selectFrom('task_locks').selectAll().where('user_id', '=', a.id).executeTakeFirstOrThrow(),
+      );
+      assert.ok(Math.abs((row.expire_at.getTime() - row.created_at.getTime()) / 1000 - 90) < 5);
+    } finally {
+      await fixed.close();
+    }
+  });
+
   test('uncertainty sampling: lowest prediction score first; uniform gives an unlabeled task', async () => {
     const l = await lab(app, ctx.database, { project: { sampling: 'Uncertainty sampling' } });
     const ids = await l.tasks(4);

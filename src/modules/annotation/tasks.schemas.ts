@@ -84,9 +84,36 @@ export const TaskListQuery = Type.Object({
   query: Type.Optional(Type.String({ maxLength: 1_000_000 })),
 });
 
+const UserList = Type.Array(Id);
+
+/**
+ * A task as the data manager lists it (Label Studio's DataManagerTaskSerializer): the task's fields with
+ * `updated_by` as `[{user_id}]` and `file_upload` as the file's name, plus the computed columns.
+ */
+export const DmTask = Type.Object({
+  ...Task.properties,
+  file_upload: Type.Union([Type.String(), Type.Null()]),
+  updated_by: Type.Array(Type.Object({ user_id: Id })),
+  annotators: UserList,
+  annotations_ids: Type.String({ description: 'ids of the annotations, comma-separated' }),
+  annotations_results: Type.String({
+    description: "the annotations' results as text, at most 500 characters",
+  }),
+  predictions_results: Type.String({
+    description: "the predictions' results as text, at most 500 characters",
+  }),
+  predictions_score: Type.Union([Type.Number(), Type.Null()]),
+  predictions_model_versions: Type.String({ description: 'distinct model versions, comma-separated' }),
+  avg_lead_time: Type.Union([Type.Number(), Type.Null()]),
+  draft_exists: Type.Boolean(),
+  ground_truth: Type.Boolean(),
+  comment_authors: UserList,
+  storage_filename: Type.Union([Type.String(), Type.Null()]),
+});
+
 /** Label Studio's paging of tasks: `{tasks, total, total_annotations, total_predictions}`. */
 export const TaskPage = Type.Object({
-  tasks: Type.Array(Task),
+  tasks: Type.Array(DmTask),
   total: Type.Integer(),
   total_annotations: Type.Integer(),
   total_predictions: Type.Integer(),

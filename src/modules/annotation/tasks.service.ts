@@ -5,6 +5,7 @@ import type { Action } from '../../platform/access/policy.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
+import { dmTasks } from './dm.fields.ts';
 import { deleteTasks, insertTasks, projectTotals, toAnnotation, toPrediction, toTask } from './tasks.repo.ts';
 
 export function createTasksService(deps: Pick<Deps, 'database' | 'config' | 'webhooks'>) {
@@ -83,20 +84,7 @@ export function createTasksService(deps: Pick<Deps, 'database' | 'config' | 'web
           .limit(pageSize)
           .offset((page - 1) * pageSize)
           .execute();
-        let tasks = rows.map(toTask);
-        if (withRelated && rows.length) {
-          const ids = rows.map((r) => r.id);
-          const [anns, preds] = await Promise.all([
-            tx.selectFrom('annotations').selectAll().where('task_id', 'in', ids).orderBy('id').execute(),
-            tx.selectFrom('predictions').selectAll().where('task_id', 'in', ids).orderBy('id').execute(),
-          ]);
-          tasks = tasks.map((t) => ({
-            ...t,
-            annotations: anns.filter((a) => a.task_id === t.id).map(toAnnotation),
-            predictions: preds.filter((p) => p.task_id === t.id).map(toPrediction),
-          }));
-        }
-        return { tasks, ...totals };
+        return { tasks: await dmTasks(tx, rows, withRelated), ...totals };
       });
     },
 

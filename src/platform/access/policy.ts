@@ -157,6 +157,16 @@ export const policy = {
     summary: 'enable or disable modules',
   },
   'project.like': { on: 'project', roles: everyProjectRole, summary: 'bookmark the project' },
+  'onboarding.read': {
+    on: 'project',
+    roles: everyProjectRole,
+    summary: "see the project's onboarding steps and which are done",
+  },
+  'onboarding.update': {
+    on: 'project',
+    roles: ['owner', 'manager'],
+    summary: 'mark onboarding steps done or not done',
+  },
   'tasks.read': {
     on: 'project',
     roles: everyProjectRole,

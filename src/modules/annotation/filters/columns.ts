@@ -35,6 +35,12 @@ export const taskColumns = {
   predictions_model_versions: fixed('list'),
   annotations_results: fixed('string', false),
   predictions_results: fixed('string', false),
+  comment_count: fixed('number'),
+  unresolved_comment_count: fixed('number'),
+  last_comment_updated_at: fixed('datetime'),
+  comment_authors: fixed('user'),
+  file_upload: fixed('string'),
+  storage_filename: fixed('string'),
 } as const satisfies Record<string, { kind: ValueKind; orderable: boolean }>;
 
 export type TaskColumnName = keyof typeof taskColumns;

@@ -30,9 +30,16 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const asBool = (v: unknown) => v === true || v === 'true';
 const asText = (v: unknown) => String(v);
 const isIntColumn = (name: string) =>
-  ['id', 'inner_id', 'total_annotations', 'cancelled_annotations', 'total_predictions', 'overlap'].includes(
-    name,
-  );
+  [
+    'id',
+    'inner_id',
+    'total_annotations',
+    'cancelled_annotations',
+    'total_predictions',
+    'overlap',
+    'comment_count',
+    'unresolved_comment_count',
+  ].includes(name);
 
 /** NULL-safe negation: rows where the test is unknown (no value) count as "not matching". */
 const not = (s: Sql) => sql`NOT coalesce(${s}, FALSE)`;
@@ -48,7 +55,13 @@ function scalarExpr(item: { column: FilterItem['column'] }, kind: string): Sql |
       return sql`(SELECT avg(p.score) FROM predictions p WHERE p.task_id = t.id)`;
     case 'avg_lead_time':
       return sql`(SELECT avg(a.lead_time) FROM annotations a WHERE a.task_id = t.id)`;
+    // One primary-key probe per task the other conditions leave.
+    case 'file_upload':
+      return sql`(SELECT f.original_name FROM files f WHERE f.organization_id = t.organization_id AND f.id = t.file_upload_id)`;
+    case 'storage_filename':
+      return sql`(SELECT l.key FROM storage_import_links l WHERE l.task_id = t.id ORDER BY l.id LIMIT 1)`;
     case 'annotators':
+    case 'comment_authors':
     case 'ground_truth':
     case 'draft_exists':
     case 'predictions_model_versions':
@@ -176,15 +189,20 @@ function existsCondition(item: FilterItem): Sql {
   const wrap = (inner: Sql, positive: boolean) =>
     positive ? sql`EXISTS (${inner})` : sql`NOT EXISTS (${inner})`;
   switch (item.column.name as TaskColumnName) {
-    case 'annotators': {
+    case 'annotators':
+    case 'comment_authors': {
+      const [table, who] =
+        item.column.name === 'annotators'
+          ? [sql`annotations`, sql`a.completed_by`]
+          : [sql`task_comments`, sql`a.user_id`];
       if (op === 'empty' || op === 'exists' || op === 'not_exists') {
-        const some = sql`SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by IS NOT NULL`;
+        const some = sql`SELECT 1 FROM ${table} a WHERE a.task_id = t.id AND ${who} IS NOT NULL`;
         const positive = op === 'exists' || (op === 'empty' && !asBool(value));
         return wrap(some, positive);
       }
       const ids = values.map(Number);
       return wrap(
-        sql`SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = ANY(${ids}::bigint[])`,
+        sql`SELECT 1 FROM ${table} a WHERE a.task_id = t.id AND ${who} = ANY(${ids}::bigint[])`,
         !negative,
       );
     }
@@ -253,6 +271,8 @@ function orderExpr(key: OrderKey): Sql {
   switch (column.name as TaskColumnName) {
     case 'annotators':
       return sql`(SELECT min(a.completed_by) FROM annotations a WHERE a.task_id = t.id)`;
+    case 'comment_authors':
+      return sql`(SELECT min(c.user_id) FROM task_comments c WHERE c.task_id = t.id)`;
     case 'ground_truth':
       return sql`EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.ground_truth)`;
     case 'draft_exists':

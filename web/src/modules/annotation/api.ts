@@ -6,6 +6,8 @@ import { api, call, type Ok } from '../../api/client';
 export type AnnotationProject = Ok<'/api/projects/{id}', 'get'>;
 export type Task = Ok<'/api/tasks/{id}', 'get'>;
 export type TaskPage = Ok<'/api/tasks', 'get'>;
+/** A task as the data manager lists it (computed fields included). */
+export type DmTask = TaskPage['tasks'][number];
 export type View = Ok<'/api/dm/views/{id}', 'get'>;
 export type Column = Ok<'/api/dm/columns', 'get'>['columns'][number];
 

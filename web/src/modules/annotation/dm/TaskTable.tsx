@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { Link } from 'react-router';
 import { Empty, ErrorBox, formatDate, Loading } from '../../../ui/ui';
-import { type Column, columnKey, type Task } from '../api';
+import { type Column, columnKey, type DmTask as Task } from '../api';
 import { fetchPage, PAGE_SIZE, tasksKey } from './pages';
 
 // 32 px keeps a million rows under the tallest element Chromium lays out (2^25 px).
@@ -23,6 +23,13 @@ function cellText(task: Task, column: Column): string {
   if (value === null || value === undefined) return '—';
   if (column.type === 'Datetime' && typeof value === 'string') return formatDate(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  // Lists of people: user ids (annotators, comment_authors) or `[{user_id}]` (updated_by).
+  if (Array.isArray(value))
+    return value.length
+      ? value
+          .map((v) => (v && typeof v === 'object' && 'user_id' in v ? String(v.user_id) : String(v)))
+          .join(', ')
+      : '—';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -63,10 +70,10 @@ export function TaskTable(props: TaskTableProps) {
     })),
   });
   const pageData = new Map<number, Task[]>();
-  if (first.data && !first.isPlaceholderData) pageData.set(1, first.data.tasks as Task[]);
+  if (first.data && !first.isPlaceholderData) pageData.set(1, first.data.tasks);
   pages.forEach((p, i) => {
     const data = loaded[i]?.data;
-    if (data) pageData.set(p, data.tasks as Task[]);
+    if (data) pageData.set(p, data.tasks);
   });
   const pageError = loaded.find((q) => q.error)?.error;
   const widths = columns.map((c) => (c.id === 'id' ? 6 : 11));
