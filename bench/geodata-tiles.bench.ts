@@ -64,6 +64,14 @@ try {
   const style: TileStyle = { bands: [1, 2, 3], colormap: 'gray', min: [0, 0, 0], max: [255, 255, 255] };
   const tiff = await fromFile(cogPath);
 
+  // The server's answers are the same bytes as the direct renders: the two sides do the same work.
+  for (const [z, x, y] of tiles.filter((_, i) => i % Math.ceil(tiles.length / 24) === 0)) {
+    const res = await fetch(`${server.url}/api/data-products/${id}/tiles/${z}/${x}/${y}.png`, { headers });
+    const served = Buffer.from(await res.arrayBuffer());
+    if (!served.equals(await renderTile(tiff, cog, style, z, x, y)))
+      throw new Error(`tile ${z}/${x}/${y}: the server's PNG differs from the direct render`);
+  }
+
   async function direct(seconds: number): Promise<number> {
     let done = 0;
     let next = 0;

@@ -3,7 +3,14 @@
 // matches the zoom, the chosen bands are stretched between min and max (a colormap for one band), and sharp
 // encodes the PNG. The COG is on the GoogleMapsCompatible matrix (gdal.ts), so no reprojection happens here.
 import colormap from 'colormap';
-import { BaseClient, BaseResponse, fromCustomClient, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import {
+  BaseClient,
+  BaseResponse,
+  fromCustomClient,
+  type GeoTIFF,
+  type GeoTIFFImage,
+  type Pool,
+} from 'geotiff';
 import sharp from 'sharp';
 import type { BlobStore } from '../../platform/files/index.ts';
 import type { CogInfo } from './products.jobs.ts';
@@ -148,7 +155,10 @@ const EMPTY = sharp({
   .png()
   .toBuffer();
 
-/** The PNG of tile z/x/y; fully transparent where the COG has no data. */
+/**
+ * The PNG of tile z/x/y; fully transparent where the COG has no data. With a `pool`, geotiff.js decompresses the
+ * blocks in its worker threads (the same decoders, so the same pixels); without one, on the calling thread.
+ */
 export async function renderTile(
   tiff: GeoTIFF,
   cog: CogInfo,
@@ -156,6 +166,7 @@ export async function renderTile(
   z: number,
   x: number,
   y: number,
+  pool?: Pool,
 ): Promise<Buffer> {
   const gt = cog.geo_transform;
   const [originX, res0, , originY] = [gt[0]!, gt[1]!, gt[2]!, gt[3]!];
@@ -195,6 +206,7 @@ export async function renderTile(
     samples,
     interleave: false,
     resampleMethod: 'nearest',
+    ...(pool && { pool }),
   })) as unknown as ArrayLike<number>[];
   const rgba = Buffer.alloc(TILE * TILE * 4);
   const single = style.bands.length === 1;
