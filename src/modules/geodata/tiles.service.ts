@@ -230,7 +230,7 @@ export function createTilesService(
     async close() {
       const running = pool;
       pool = null;
-      await running?.destroy();
+      await Promise.all([running?.destroy(), open.close()]);
     },
   };
 }
