@@ -41,8 +41,14 @@ try {
   }
   async function viaApi(): Promise<number> {
     const start = performance.now();
-    await uploadOrtho(server.url, headers, projectId, flightId, bytes);
-    return performance.now() - start;
+    const { phases } = await uploadOrtho(server.url, headers, projectId, flightId, bytes);
+    const ms = performance.now() - start;
+    console.log(
+      `  api phases (s): ${Object.entries(phases)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
+    return ms;
   }
   const api: number[] = [];
   const alone: number[] = [];

@@ -98,13 +98,15 @@ export async function uploadOrtho(
   projectId: number,
   flightId: number,
   bytes: Buffer,
-): Promise<{ id: number; jobId: number }> {
+): Promise<{ id: number; jobId: number; phases: Record<string, number> }> {
+  const t0 = Date.now();
   const form = new FormData();
   form.set('project_id', String(projectId));
   form.set('file', new Blob([bytes], { type: 'image/tiff' }), 'ortho.tif');
   const file = await fetch(`${base}/api/files`, { method: 'POST', headers, body: form });
   if (file.status !== 201) throw new Error(`upload: ${file.status} ${await file.text()}`);
   const fileId = ((await file.json()) as { id: number }).id;
+  const uploaded = Date.now();
   const product = await fetch(`${base}/api/flights/${flightId}/data-products`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -116,8 +118,22 @@ export async function uploadOrtho(
     const job = (await (await fetch(`${base}/api/jobs/${jobId}`, { headers })).json()) as {
       state: string;
       error?: string;
+      created_at: string;
+      started_at: string | null;
+      finished_at: string | null;
     };
-    if (job.state === 'succeeded') return { id, jobId };
+    if (job.state === 'succeeded') {
+      // Where the time went, in seconds (the server's clock is this machine's).
+      const at = (iso: string | null) => (iso ? Date.parse(iso) : Number.NaN);
+      const phases = {
+        upload: (uploaded - t0) / 1000,
+        enqueue: (at(job.created_at) - uploaded) / 1000,
+        pickup: (at(job.started_at) - at(job.created_at)) / 1000,
+        job: (at(job.finished_at) - at(job.started_at)) / 1000,
+        seen: (Date.now() - at(job.finished_at)) / 1000,
+      };
+      return { id, jobId, phases };
+    }
     if (job.state === 'failed') throw new Error(`job ${jobId} failed: ${JSON.stringify(job)}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { fromFile } from 'geotiff';
+import { fromFile, Pool } from 'geotiff';
 import { gdalInfo } from '../src/modules/geodata/gdal.ts';
 import { describeCog } from '../src/modules/geodata/products.jobs.ts';
 import { renderTile, type TileStyle } from '../src/modules/geodata/tiles.ts';
@@ -64,7 +64,19 @@ try {
   const style: TileStyle = { bands: [1, 2, 3], colormap: 'gray', min: [0, 0, 0], max: [255, 255, 255] };
   const tiff = await fromFile(cogPath);
 
-  async function direct(seconds: number): Promise<number> {
+  // The server's answers are the same bytes as the direct renders: the two sides do the same work.
+  for (const [z, x, y] of tiles.filter((_, i) => i % Math.ceil(tiles.length / 24) === 0)) {
+    const res = await fetch(`${server.url}/api/data-products/${id}/tiles/${z}/${x}/${y}.png`, { headers });
+    const served = Buffer.from(await res.arrayBuffer());
+    if (!served.equals(await renderTile(tiff, cog, style, z, x, y)))
+      throw new Error(`tile ${z}/${x}/${y}: the server's PNG differs from the direct render`);
+  }
+
+  // The server decodes in geotiff.js's worker Pool (one thread per core); the baseline decodes on its own
+  // thread, as the library does by default. The same render with the same Pool is printed beside it (not the
+  // target's baseline) so the reader sees what the threads alone are worth.
+  const pool = new Pool(os.availableParallelism());
+  async function direct(seconds: number, withPool?: Pool): Promise<number> {
     let done = 0;
     let next = 0;
     const until = performance.now() + seconds * 1000;
@@ -73,7 +85,7 @@ try {
       Array.from({ length: CONNECTIONS }, async () => {
         while (performance.now() < until) {
           const [z, x, y] = tiles[next++ % tiles.length]!;
-          await renderTile(tiff, cog, style, z, x, y);
+          await renderTile(tiff, cog, style, z, x, y, withPool);
           done += 1;
         }
       }),
@@ -98,8 +110,10 @@ try {
   // Warm both: the server's open-COG cache and the page cache of the file.
   await viaServer(2);
   await direct(2);
+  await direct(1, pool);
   const served: number[] = [];
   const alone: number[] = [];
+  const pooled: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     if (i % 2) {
       alone.push(await direct(SECONDS));
@@ -108,14 +122,19 @@ try {
       served.push(await viaServer(SECONDS));
       alone.push(await direct(SECONDS));
     }
+    pooled.push(await direct(SECONDS, pool));
     console.log(
-      `round ${i + 1}: server ${served[i]!.toFixed(0)} tiles/s, direct ${alone[i]!.toFixed(0)} tiles/s`,
+      `round ${i + 1}: server ${served[i]!.toFixed(0)} tiles/s, direct ${alone[i]!.toFixed(0)} tiles/s, direct with the pool ${pooled[i]!.toFixed(0)} tiles/s`,
     );
   }
   console.log(`geodata.tiles.direct_render: ${median(alone).toFixed(0)} tiles/s (baseline)`);
   console.log(
+    `geodata.tiles.direct_render_pool: ${median(pooled).toFixed(0)} tiles/s (${median(pooled.map((s, i) => s / alone[i]!)).toFixed(3)}x vs direct; for reference)`,
+  );
+  console.log(
     `geodata.tiles.server: ${median(served).toFixed(0)} tiles/s (${median(served.map((s, i) => s / alone[i]!)).toFixed(3)}x vs direct)`,
   );
+  await pool.destroy();
 } finally {
   await server.stop();
   await dropScratch('geotiles');

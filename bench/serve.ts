@@ -17,7 +17,9 @@ export interface Served {
 
 export async function serve(databaseUrl: string, env: Record<string, string> = {}): Promise<Served> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gt-bench-'));
-  const child = spawn(process.execPath, [mainTs], {
+  // BENCH_SERVER_ARGS: extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, mainTs], {
     env: {
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'warn',

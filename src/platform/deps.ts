@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Authenticator } from './auth/authenticate.ts';
+import type { Generations } from './cache/generations.ts';
 import type { BlobStore } from './files/index.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Listener } from './listener.ts';
@@ -20,6 +21,8 @@ export interface Deps {
   authenticate: Authenticator;
   /** The process's one LISTEN connection (NOTIFY channels from other processes; PostgreSQL only). */
   listener: Listener;
+  /** The database's change generations, for in-process read caches (platform/cache/read-cache.ts). */
+  generations: Generations;
   /** Emits webhook events inside a unit of work. */
   webhooks: WebhookDispatcher;
 }

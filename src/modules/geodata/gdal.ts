@@ -18,12 +18,13 @@ function reasonOf(stderr: string, fallback: string): string {
 export async function runTool(
   command: string,
   args: string[],
-  options: { cwd?: string; maxOutput?: number } = {},
+  options: { cwd?: string; maxOutput?: number; signal?: AbortSignal } = {},
 ): Promise<string> {
   const max = options.maxOutput ?? 64 * 1024 ** 2;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
+      ...(options.signal && { signal: options.signal }), // aborting kills the tool
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, GDAL_PAM_ENABLED: 'NO', CPL_LOG_ERRORS: 'ON' },
     });
@@ -78,9 +79,12 @@ export interface GdalInfo {
 }
 
 /** `gdalinfo -json` of a file; GdalError with GDAL's reason when it is not a raster GDAL can read. */
-export async function gdalInfo(file: string, options: { stats?: boolean } = {}): Promise<GdalInfo> {
+export async function gdalInfo(
+  file: string,
+  options: { stats?: boolean; signal?: AbortSignal } = {},
+): Promise<GdalInfo> {
   const args = ['-json', ...(options.stats ? ['-stats'] : []), file];
-  const text = await runTool('gdalinfo', args);
+  const text = await runTool('gdalinfo', args, options.signal ? { signal: options.signal } : {});
   try {
     return JSON.parse(text) as GdalInfo;
   } catch {
@@ -117,6 +121,6 @@ export const COG_OPTIONS = [
   'NUM_THREADS=ALL_CPUS',
 ];
 
-export async function toCog(source: string, target: string): Promise<void> {
-  await runTool('gdal_translate', [...COG_OPTIONS, source, target]);
+export async function toCog(source: string, target: string, signal?: AbortSignal): Promise<void> {
+  await runTool('gdal_translate', [...COG_OPTIONS, source, target], signal ? { signal } : {});
 }

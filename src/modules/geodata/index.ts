@@ -29,7 +29,9 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   const vectors = createVectorsService(deps, spatial);
   geodataRoutes(app, geo, products, vectors);
   await vectorRoutes(app, vectors, createVectorImport(deps), createVectorTiles(deps, spatial));
-  tilesRoutes(app, createTilesService(deps, products));
+  const tiles = createTilesService(deps, products);
+  tilesRoutes(app, tiles);
+  app.addHook('onClose', () => tiles.close());
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
   extensionsRoutes(app, createExtensionsService(deps));
   breedbaseRoutes(app, createBreedbaseService(deps));

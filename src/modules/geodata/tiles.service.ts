@@ -1,8 +1,11 @@
 // Serving a data product's COG: map tiles in the reader's style and the file itself for range requests (QGIS,
 // GDAL /vsicurl/, STAC clients), for members (geodata.read) and by share token for public products.
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Pool } from 'geotiff';
 import type { Tx } from '../../db/scope.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
+import { createReadCache } from '../../platform/cache/read-cache.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { runner } from './geodata.service.ts';
@@ -111,9 +114,20 @@ export interface TileAnswer {
   render: () => Promise<Buffer>;
 }
 
-export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, products: ProductsService) {
+export function createTilesService(
+  deps: Pick<Deps, 'database' | 'blobs' | 'generations'>,
+  products: ProductsService,
+) {
   const run = runner(deps);
   const open: CogOpener = createCogCache(deps.blobs);
+  // Block decompression (DEFLATE and the predictor: most of a tile's CPU time) runs in geotiff.js's worker
+  // threads, one per core, so the event loop keeps answering requests and several tiles decode at once.
+  // Started by the first tile; stopped with the app.
+  let pool: Pool | null = null;
+  const decoders = () => {
+    pool ??= new Pool(availableParallelism());
+    return pool;
+  };
   // A ready COG file row and its COG metadata do not change (the blob is content-addressed, the metadata is
   // read from it), so tiles skip their two lookups after the first; the product row (access, status, stats)
   // is still read under RLS on every request. Keyed by file id, least recently used dropped first.
@@ -135,6 +149,27 @@ export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, produ
     return file;
   };
 
+  // What a member's tiles of one product in one style are drawn from (the COG and the effective style), read
+  // under RLS with the access check, then kept while no change touched the organization or the user (the
+  // product, its files and metadata, grants, roles, the saved style and the key all bump one: generations.ts)
+  // and at most 30 s: a map view asks for dozens of tiles at once, and each one then skips its transaction.
+  // Only successes are kept; every tile is still rendered.
+  const contexts = createReadCache<{ file: CogFile; style: TileStyle }>(deps.generations, 1024);
+  const contextKey = (actor: Actor, id: number, q: StyleQuery) =>
+    JSON.stringify([
+      actor.userId,
+      actor.organizationId,
+      actor.apiKeyId,
+      actor.isSuperuser,
+      actor.isStaff,
+      actor.isApproved,
+      id,
+      q.bands ?? null,
+      q.colormap ?? null,
+      q.min ?? null,
+      q.max ?? null,
+    ]);
+
   const answer = (file: CogFile, style: TileStyle, z: number, x: number, y: number): TileAnswer => {
     const etag = `"${createHash('sha256')
       .update(`${file.sha256}/${z}/${x}/${y}/${JSON.stringify(style)}`)
@@ -142,7 +177,8 @@ export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, produ
       .slice(0, 27)}"`;
     return {
       etag,
-      render: async () => renderTile(await open(file.storage_key, file.size_bytes), file.cog, style, z, x, y),
+      render: async () =>
+        renderTile(await open(file.storage_key, file.size_bytes), file.cog, style, z, x, y, decoders()),
     };
   };
 
@@ -157,12 +193,18 @@ export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, produ
   return {
     async tile(actor: Actor, id: number, z: number, x: number, y: number, q: StyleQuery) {
       checkTile(z, x, y);
-      return run(actor, async (tx) => {
+      const key = contextKey(actor, id, q);
+      const known = contexts.get(key);
+      if (known) return answer(known.file, known.style, z, x, y);
+      const stamp = deps.generations.stamp(actor.organizationId, actor.userId); // before the reads
+      const context = await run(actor, async (tx) => {
         const row = await products.productIn(tx, actor, id, 'geodata.read');
         const file = await cogFileOf(tx, row);
         const saved = (await savedStyle(tx, actor.userId, id)) ?? null;
-        return answer(file, effectiveStyle(file, saved, q), z, x, y);
+        return { file, style: effectiveStyle(file, saved, q) };
       });
+      contexts.set(key, context, stamp);
+      return answer(context.file, context.style, z, x, y);
     },
 
     async publicTile(token: string, z: number, x: number, y: number, q: StyleQuery) {
@@ -183,6 +225,12 @@ export function createTilesService(deps: Pick<Deps, 'database' | 'blobs'>, produ
 
     read(file: CogFile, range?: { start: number; end: number }) {
       return deps.blobs.get(file.storage_key, range);
+    },
+
+    async close() {
+      const running = pool;
+      pool = null;
+      await Promise.all([running?.destroy(), open.close()]);
     },
   };
 }

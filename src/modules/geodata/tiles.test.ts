@@ -234,4 +234,26 @@ forEachDatabase('geodata tiles', (ctx) => {
       404,
     );
   });
+
+  test('tiles follow changes at once: a product deleted right after its tiles were drawn answers 404', async () => {
+    const gone = await register(
+      'gone.tif',
+      await rgbTiff({ size: 32, epsg: 4326, bounds: [10, 50, 10.01, 50.01], rgb: [10, 20, 30] }),
+    );
+    assert.equal((await settled(gone.job_id)).state, 'succeeded');
+    const t = tileOf(10.005, 50.005, 15);
+    const url = `/api/data-products/${gone.id}/tiles/15/${t.x}/${t.y}.png`;
+    for (let i = 0; i < 2; i++) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(await pixel(res.rawPayload, t.px, t.py), [10, 20, 30, 255]);
+    }
+    const del = await app.inject({
+      method: 'DELETE',
+      url: `/api/data-products/${gone.id}`,
+      headers: owner.headers,
+    });
+    assert.equal(del.statusCode, 204, del.body);
+    assert.equal((await get(url)).statusCode, 404);
+  });
 });

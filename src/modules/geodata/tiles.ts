@@ -3,7 +3,15 @@
 // matches the zoom, the chosen bands are stretched between min and max (a colormap for one band), and sharp
 // encodes the PNG. The COG is on the GoogleMapsCompatible matrix (gdal.ts), so no reprojection happens here.
 import colormap from 'colormap';
-import { BaseClient, BaseResponse, fromCustomClient, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import {
+  BaseClient,
+  BaseResponse,
+  fromCustomClient,
+  fromFile,
+  type GeoTIFF,
+  type GeoTIFFImage,
+  type Pool,
+} from 'geotiff';
 import sharp from 'sharp';
 import type { BlobStore } from '../../platform/files/index.ts';
 import type { CogInfo } from './products.jobs.ts';
@@ -104,13 +112,23 @@ class BlobClient extends BaseClient {
   }
 }
 
-/** Open COGs by blob key (their parsed header and block cache), least recently used dropped first. */
+/**
+ * Open COGs by blob key (their parsed header, and for remote blobs a block cache), least recently used dropped
+ * first. On the disk blob store geotiff.js reads the file itself (positional reads, no copies through streams
+ * and no block cache to miss); elsewhere each block is one ranged read of the blob.
+ */
 export function createCogCache(blobs: BlobStore, max = 64) {
   const open = new Map<string, Promise<GeoTIFF>>();
-  return async (key: string, size: number): Promise<GeoTIFF> => {
+  // A dropped COG's file is closed a while later: a tile that is still being drawn from it keeps reading.
+  const release = (tiff: Promise<GeoTIFF>) =>
+    setTimeout(() => tiff.then(async (t) => void (await t.close())).catch(() => undefined), 60_000).unref();
+  const cache = async (key: string, size: number): Promise<GeoTIFF> => {
     let tiff = open.get(key);
     if (tiff) {
       open.delete(key);
+    } else if (blobs.localPath) {
+      tiff = fromFile(blobs.localPath(key));
+      tiff.catch(() => open.delete(key));
     } else {
       // Block options reach geotiff.js's BlockedSource (its fromCustomClient type lists only the remote ones).
       const options = { blockSize: 64 * 1024, cacheSize: 256 } as Parameters<typeof fromCustomClient>[1];
@@ -118,9 +136,20 @@ export function createCogCache(blobs: BlobStore, max = 64) {
       tiff.catch(() => open.delete(key));
     }
     open.set(key, tiff);
-    if (open.size > max) open.delete(open.keys().next().value!);
+    if (open.size > max) {
+      const oldest = open.keys().next().value!;
+      release(open.get(oldest)!);
+      open.delete(oldest);
+    }
     return tiff;
   };
+  /** Closes every open COG (the app is stopping). */
+  cache.close = async () => {
+    const all = [...open.values()];
+    open.clear();
+    await Promise.all(all.map((t) => t.then(async (x) => void (await x.close())).catch(() => undefined)));
+  };
+  return cache;
 }
 
 export type CogOpener = ReturnType<typeof createCogCache>;
@@ -148,7 +177,10 @@ const EMPTY = sharp({
   .png()
   .toBuffer();
 
-/** The PNG of tile z/x/y; fully transparent where the COG has no data. */
+/**
+ * The PNG of tile z/x/y; fully transparent where the COG has no data. With a `pool`, geotiff.js decompresses the
+ * blocks in its worker threads (the same decoders, so the same pixels); without one, on the calling thread.
+ */
 export async function renderTile(
   tiff: GeoTIFF,
   cog: CogInfo,
@@ -156,6 +188,7 @@ export async function renderTile(
   z: number,
   x: number,
   y: number,
+  pool?: Pool,
 ): Promise<Buffer> {
   const gt = cog.geo_transform;
   const [originX, res0, , originY] = [gt[0]!, gt[1]!, gt[2]!, gt[3]!];
@@ -195,6 +228,7 @@ export async function renderTile(
     samples,
     interleave: false,
     resampleMethod: 'nearest',
+    ...(pool && { pool }),
   })) as unknown as ArrayLike<number>[];
   const rgba = Buffer.alloc(TILE * TILE * 4);
   const single = style.bands.length === 1;

@@ -1,7 +1,7 @@
 // The same contract for both blob stores: local disk, and S3 against a local S3 server (s3rver) on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -37,6 +37,24 @@ function contract(name: string, make: () => Promise<{ store: BlobStore; stop?: (
       assert.equal(b.key, a.key);
       assert.deepEqual(await buffer(await store.get(a.key)), bytes);
       assert.deepEqual(await store.stat(a.key), { size: bytes.length });
+    });
+
+    test('putFile stores a finished file under its hash and leaves the file to its owner', async () => {
+      const bytes = randomBytes(200_000);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const file = path.join(scratch, `${name}-out.bin`);
+      writeFileSync(file, bytes);
+      const a = await store.putFile(file);
+      assert.deepEqual(a, {
+        key: `sha256/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`,
+        sha256: sha,
+        size: bytes.length,
+      });
+      assert.deepEqual(readFileSync(file), bytes);
+      assert.deepEqual((await store.putFile(file)).key, a.key);
+      rmSync(file);
+      assert.deepEqual(await buffer(await store.get(a.key)), bytes);
+      if (store.localPath) assert.deepEqual(readFileSync(store.localPath(a.key)), bytes);
     });
 
     test('range reads return exactly the bytes asked for', async () => {

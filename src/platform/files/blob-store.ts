@@ -19,7 +19,18 @@ export interface BlobStore {
   readonly kind: 'local' | 's3';
   /** Streams `source` in; refuses (and keeps nothing) past `maxBytes`. */
   put(source: Readable, options?: { maxBytes?: number }): Promise<StoredBlob>;
+  /**
+   * Stores a finished local file (e.g. a tool's output) without streaming it through a spool copy: it is
+   * hashed where it lies, then hard-linked into place on local disk (copied when that cannot be) or uploaded
+   * from the file to S3. The caller still owns `file` and removes it.
+   */
+  putFile(file: string): Promise<StoredBlob>;
   get(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The blob's path on this machine, for tools that read files (GDAL): only the local disk store has one; the
+   * file must be treated as read-only. Callers fall back to `get` when it is absent.
+   */
+  localPath?(key: string): string;
   stat(key: string): Promise<{ size: number } | null>;
   delete(key: string): Promise<void>;
 }

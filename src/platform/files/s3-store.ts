@@ -11,7 +11,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { assertKey, type BlobStore, keyFor } from './blob-store.ts';
-import { spool } from './spool.ts';
+import { hashFile, spool } from './spool.ts';
 
 export interface S3Settings {
   endpoint?: string;
@@ -53,27 +53,36 @@ export function createS3BlobStore(settings: S3Settings, tmpDir: string): BlobSto
     }
   }
 
+  /** Uploads a local file whose hash is known, unless the bucket has those bytes already. */
+  async function upload(file: string, sha256: string, size: number) {
+    const key = keyFor(sha256);
+    if (!(await head(key))) {
+      await client.send(
+        new PutObjectCommand({
+          Bucket,
+          Key: objectKey(key),
+          Body: createReadStream(file),
+          ContentLength: size,
+          ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
+        }),
+      );
+    }
+    return { key, sha256, size };
+  }
+
   return {
     kind: 's3',
     async put(source, options = {}) {
       const s = await spool(source, tmpDir, options.maxBytes);
       try {
-        const key = keyFor(s.sha256);
-        if (!(await head(key))) {
-          await client.send(
-            new PutObjectCommand({
-              Bucket,
-              Key: objectKey(key),
-              Body: createReadStream(s.file),
-              ContentLength: s.size,
-              ChecksumSHA256: Buffer.from(s.sha256, 'hex').toString('base64'),
-            }),
-          );
-        }
-        return { key, sha256: s.sha256, size: s.size };
+        return await upload(s.file, s.sha256, s.size);
       } finally {
         await s.discard();
       }
+    },
+    async putFile(file) {
+      const { sha256, size } = await hashFile(file);
+      return upload(file, sha256, size);
     },
     async get(key, range) {
       const out = await client.send(

@@ -1,7 +1,7 @@
 // Streams a source to a temporary file while hashing and counting it, so nothing is held in memory and a
 // too-large upload is stopped at the limit with nothing kept.
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
@@ -40,4 +40,15 @@ export async function spool(
     throw err;
   }
   return { file, sha256: hash.digest('hex'), size, discard: () => rm(file, { force: true }) };
+}
+
+/** SHA-256 and size of a file, read once. */
+export async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    hash.update(chunk);
+  }
+  return { sha256: hash.digest('hex'), size };
 }
