@@ -1,6 +1,7 @@
 // ZIP archives for tests, written byte by byte (APPNOTE 6.3: local headers, stored data, central directory, end
 // record), so a test can also write what no zip tool would: names that leave the folder, sizes that lie.
 import { crc32, deflateRawSync } from 'node:zlib';
+import { jpeg } from '../photos/demo-images.ts';
 
 export interface ZipEntry {
   name: string;
@@ -52,4 +53,29 @@ export function zipOf(entries: ZipEntry[]): Buffer {
   end.writeUInt32LE(dir.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, dir, end]);
+}
+
+/** A flight's archive: two JPEGs with EXIF GPS and capture time, one without GPS, a text file, a fake .jpg. */
+export async function flightImages() {
+  const at = (i: number) => new Date(Date.UTC(2026, 5, 1, 10, 0, i * 2));
+  return zipOf([
+    {
+      name: 'DJI_0001.JPG',
+      bytes: await jpeg({
+        capturedAt: at(0),
+        latitude: 50.001,
+        longitude: 10.002,
+        altitude: 40,
+        width: 32,
+        height: 24,
+      }),
+    },
+    {
+      name: 'sub/DJI_0002.JPG',
+      bytes: await jpeg({ capturedAt: at(1), latitude: 50.003, longitude: 10.001, width: 32, height: 24 }),
+    },
+    { name: 'no-gps.jpg', bytes: await jpeg({ width: 16, height: 16 }) },
+    { name: 'notes.txt', bytes: Buffer.from('flight log: calm wind') },
+    { name: 'fake.jpg', bytes: Buffer.from('not an image, whatever the name says') },
+  ]);
 }

@@ -10,31 +10,7 @@ import { inScope } from '../../db/scope.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { multipart } from '../files/files.test-kit.ts';
 import { jpeg } from '../photos/demo-images.ts';
-import { zipOf } from './rawdata.test-kit.ts';
-
-export async function flightImages() {
-  const at = (i: number) => new Date(Date.UTC(2026, 5, 1, 10, 0, i * 2));
-  return zipOf([
-    {
-      name: 'DJI_0001.JPG',
-      bytes: await jpeg({
-        capturedAt: at(0),
-        latitude: 50.001,
-        longitude: 10.002,
-        altitude: 40,
-        width: 32,
-        height: 24,
-      }),
-    },
-    {
-      name: 'sub/DJI_0002.JPG',
-      bytes: await jpeg({ capturedAt: at(1), latitude: 50.003, longitude: 10.001, width: 32, height: 24 }),
-    },
-    { name: 'no-gps.jpg', bytes: await jpeg({ width: 16, height: 16 }) },
-    { name: 'notes.txt', bytes: Buffer.from('flight log: calm wind') },
-    { name: 'fake.jpg', bytes: Buffer.from('not an image, whatever the name says') },
-  ]);
-}
+import { flightImages, zipOf } from './rawdata.test-kit.ts';
 
 forEachDatabase('raw data archives', (ctx) => {
   let app: App;
