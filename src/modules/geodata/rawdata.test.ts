@@ -141,6 +141,33 @@ forEachDatabase('raw data archives', (ctx) => {
     assert.deepEqual([...part.rawPayload], [0x50, 0x4b, 0x03, 0x04]);
   });
 
+  test('a finished tus upload of a ZIP becomes raw data by its upload id; only its uploader may use it', async () => {
+    const zip = await flightImages();
+    const tus = await app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      headers: {
+        ...inOrg(manager, owner.orgId),
+        'tus-resumable': '1.0.0',
+        'upload-length': String(zip.length),
+        'upload-metadata': `filename ${Buffer.from('tus-flight.zip').toString('base64')}`,
+        'content-type': 'application/offset+octet-stream',
+      },
+      payload: zip,
+    });
+    assert.equal(tus.statusCode, 201, tus.body);
+    const uploadId = String(tus.headers.location).split('/').pop()!;
+    const someoneElse = await call(owner, 'POST', `/api/flights/${flightId}/raw-data`, {
+      upload_id: uploadId,
+    });
+    assert.equal(someoneElse.statusCode, 404, someoneElse.body);
+    const res = await call(manager, 'POST', `/api/flights/${flightId}/raw-data`, { upload_id: uploadId });
+    assert.equal(res.statusCode, 202, res.body);
+    assert.equal(res.json().original_name, 'tus-flight.zip');
+    assert.equal((await settled(res.json().job.id)).state, 'succeeded');
+    assert.equal((await call(manager, 'GET', `/api/raw-data/${res.json().id}`)).json().image_count, 3);
+  });
+
   test('not a ZIP answers 415; a tus upload id that is not yours 404; bad JSON 400', async () => {
     const png = await upload(manager, await jpeg({ width: 8, height: 8 }), 'photo.zip');
     assert.equal(png.statusCode, 415, png.body);
