@@ -230,4 +230,15 @@ forEachDatabase('photogrammetry hook', (ctx) => {
     assert.equal((await call(outsider, 'POST', `/api/raw-data/${rawId}/processing`)).statusCode, 404);
     assert.equal((await call(outsider, 'GET', `/api/raw-data/${rawId}/processing`)).statusCode, 404);
   });
+
+  test('deleting the raw data ends its runs: their tokens are dead', async () => {
+    const run = (await call(owner, 'POST', `/api/raw-data/${rawId}/processing`)).json();
+    assert.equal((await runner('GET', pathOf(run.archive_url))).statusCode, 200);
+    assert.equal((await call(owner, 'DELETE', `/api/raw-data/${rawId}`)).statusCode, 204);
+    assert.equal((await runner('GET', pathOf(run.archive_url))).statusCode, 404);
+    const left = await inScope(ctx.database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
+      tx.selectFrom('public_tokens').select('token_hash').where('kind', '=', 'processing_run').execute(),
+    );
+    assert.deepEqual(left, []);
+  });
 });

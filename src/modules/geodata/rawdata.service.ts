@@ -245,6 +245,16 @@ export function createRawDataService(
     async remove(actor: Actor, id: number) {
       await run(actor, async (tx) => {
         const row = await rawIn(tx, actor, id, 'geodata.delete');
+        // Its processing runs go with it (cascade); so do their runner tokens.
+        await tx
+          .deleteFrom('public_tokens')
+          .where('kind', '=', 'processing_run')
+          .where(
+            'target_id',
+            'in',
+            tx.selectFrom('processing_runs').select('id').where('raw_data_id', '=', id),
+          )
+          .execute();
         await tx.deleteFrom('raw_data').where('id', '=', id).execute();
         await record(tx, actor, 'geodata.raw_data_delete', 'raw_data', id, { name: row.original_name });
         if (row.file_id === null) return;
