@@ -642,9 +642,21 @@ async function fillGeodataTables(
     .insertInto('data_product_metadata')
     .values({ organization_id: o, data_product_id: product.id, category: 'stats', band: 1 })
     .execute();
-  await tx
+  const raw = await tx
     .insertInto('raw_data')
     .values({ ...p, flight_id: flight.id, original_name: 'images.zip', file_id: fileId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('processing_runs')
+    .values({
+      ...p,
+      flight_id: flight.id,
+      raw_data_id: raw.id,
+      token_hash: createHash('sha256').update(randomUUID()).digest('hex'),
+      token_expires_at: new Date(Date.now() + 7 * 86400e3),
+      created_by: userId,
+    })
     .execute();
   const layer = await tx
     .insertInto('vector_layers')

@@ -105,6 +105,12 @@ export const idRules: IdRule[] = [
   },
   { match: /^\/api\/breedbase-connections\/\{id\}$/, values: (w) => ({ id: w.breedbaseId }) },
   { match: /^\/api\/flights\/\{id\}/, values: (w) => ({ id: w.flightId }) },
+  { match: /^\/api\/raw-data\/\{id\}/, values: (w) => ({ id: w.rawDataId }) },
+  // Public by run token (shown once to the run's starter): one that names no run.
+  {
+    match: /^\/api\/processing\/\{token\}\//,
+    values: () => ({ token: 'n0t-a-processing-run-t0ken-xxxxxxxxxxxxxxx' }),
+  },
   {
     match: /^\/api\/data-products\/\{id\}/,
     values: (w) => ({ id: w.dataProductId, z: 0, x: 0, y: 0 }),

@@ -8,9 +8,10 @@ import { multipart } from '../src/modules/files/files.test-kit.ts';
 import { jpeg, photoForm } from '../src/modules/photos/photos.test-kit.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { apiKeyFor, inOrg, type Person, signUp } from './http-factories.ts';
+import { type GeorawWorld, georawWorld } from './tenant-world.georaw.ts';
 import { type OrdersWorld, ordersWorld } from './tenant-world.orders.ts';
 
-export interface World extends OrdersWorld {
+export interface World extends OrdersWorld, GeorawWorld {
   marker: string;
   owner: Person;
   member: Person;
@@ -266,8 +267,10 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     fileId: file.json().id,
     memberId: member.id,
   });
+  const georaw = await georawWorld(app, headers, { marker, flightId: geo.flightId });
   return {
     ...orders,
+    ...georaw,
     ...photos,
     ...geo,
     ...ml,

@@ -213,6 +213,7 @@ export interface DataProducts {
   organization_id: number;
   original_name: string;
   point_count: number | null;
+  processing_run_id: number | null;
   project_id: number;
   resolution_x: number | null;
   resolution_y: number | null;
@@ -941,6 +942,23 @@ export interface Predictions {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ProcessingRuns {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  finished_at: Timestamp | null;
+  flight_id: number;
+  id: Generated<number>;
+  message: string | null;
+  organization_id: number;
+  progress: Generated<number>;
+  project_id: number;
+  raw_data_id: number;
+  status: Generated<string>;
+  token_expires_at: Timestamp;
+  token_hash: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface ProjectClientApiConfigs {
   created_at: Generated<Timestamp>;
   organization_id: number;
@@ -1564,6 +1582,7 @@ export interface DB {
   photo_tags: PhotoTags;
   photos: Photos;
   predictions: Predictions;
+  processing_runs: ProcessingRuns;
   project_client_api_configs: ProjectClientApiConfigs;
   project_group_projects: ProjectGroupProjects;
   project_groups: ProjectGroups;

@@ -9,6 +9,7 @@ export const ErrorCodes = {
   invalid_token: 400,
   forbidden: 403,
   license_limit: 403,
+  extension_disabled: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

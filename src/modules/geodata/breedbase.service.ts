@@ -1,7 +1,8 @@
 // Breedbase connections of a project (D2S): base URL and trial ids, with an optional username and secret. The
 // secret is sealed (AES-256-GCM under the data key, platform/crypto.ts) and never answered. The URL passes the
 // webhooks' SSRF guard (http(s), no internal addresses unless WEBHOOK_ALLOW_PRIVATE=true). Project access:
-// every project role reads, owners and managers write, owners delete (the geodata actions).
+// every project role reads, owners and managers write, owners delete (the geodata actions); every route also
+// needs the breedbase extension (403 extension_disabled otherwise, extensions.service.ts requireExtension).
 import type { Selectable } from 'kysely';
 import { inScope, type Tx } from '../../db/scope.ts';
 import type { BreedbaseConnections } from '../../db/types.ts';
@@ -12,6 +13,7 @@ import { seal } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { urlProblem } from '../../platform/webhooks/address.ts';
+import { requireExtension } from './extensions.service.ts';
 
 export interface BreedbaseInput {
   base_url?: string;
@@ -64,6 +66,7 @@ export function createBreedbaseService(deps: Pick<Deps, 'database' | 'config' | 
         ? err
         : new AppError('not_found', `breedbase connection ${id} not found`);
     });
+    await requireExtension(tx, actor, 'breedbase');
     return row;
   }
 
@@ -74,6 +77,7 @@ export function createBreedbaseService(deps: Pick<Deps, 'database' | 'config' | 
     async create(actor: Actor, projectId: number, input: BreedbaseInput & { base_url: string }) {
       return inScope(database.db, scope(actor), async (tx) => {
         await authorize(tx, actor, 'geodata.write', [projectId]);
+        await requireExtension(tx, actor, 'breedbase');
         checkUrl(input.base_url); // after access: another tenant's project is 404 whatever the body
         const row = await tx
           .insertInto('breedbase_connections')
@@ -95,6 +99,7 @@ export function createBreedbaseService(deps: Pick<Deps, 'database' | 'config' | 
     async list(actor: Actor, projectId: number) {
       return inScope(database.db, scope(actor), async (tx) => {
         await authorize(tx, actor, 'geodata.read', [projectId]);
+        await requireExtension(tx, actor, 'breedbase');
         const rows = await tx
           .selectFrom('breedbase_connections')
           .selectAll()

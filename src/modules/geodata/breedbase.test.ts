@@ -15,6 +15,7 @@ forEachDatabase('breedbase connections', (ctx) => {
   let other: Person;
   let org: number;
   let projectId: number;
+  let breedbaseId: number;
 
   const call = (who: Person, method: string, url: string, payload?: unknown, orgId = org) =>
     app.inject({
@@ -43,6 +44,13 @@ forEachDatabase('breedbase connections', (ctx) => {
       role: 'viewer',
     });
     assert.equal(add.statusCode, 201, add.body);
+    breedbaseId = (await call(owner, 'GET', '/api/extensions'))
+      .json()
+      .find((e: { name: string }) => e.name === 'breedbase').id;
+    for (const who of [owner, viewer]) {
+      const g = await call(owner, 'PUT', `/api/extensions/${breedbaseId}/users/${who.id}`, {});
+      assert.equal(g.statusCode, 200, g.body);
+    }
   });
   after(() => app.close());
 
@@ -127,5 +135,34 @@ forEachDatabase('breedbase connections', (ctx) => {
     assert.equal(dup.statusCode, 400, dup.body);
     const empty = await call(owner, 'PATCH', '/api/breedbase-connections/1', {});
     assert.equal(empty.statusCode, 400, empty.body);
+  });
+
+  test('every route needs the breedbase extension: 403 extension_disabled without it', async () => {
+    const c = (
+      await call(owner, 'POST', `/api/projects/${projectId}/breedbase-connections`, {
+        base_url: 'https://bb.example.org',
+      })
+    ).json();
+    const off = await call(owner, 'PUT', `/api/extensions/${breedbaseId}/users/${viewer.id}`, {
+      is_active: false,
+    });
+    assert.equal(off.statusCode, 200, off.body);
+    try {
+      for (const [method, url] of [
+        ['GET', `/api/breedbase-connections/${c.id}`],
+        ['GET', `/api/projects/${projectId}/breedbase-connections`],
+      ]) {
+        const res = await call(viewer, method!, url!);
+        assert.equal(res.statusCode, 403, `${method} ${url}: ${res.body}`);
+        assert.equal(res.json().error.code, 'extension_disabled');
+        assert.match(res.json().error.message, /breedbase extension/);
+      }
+      // A project the person cannot see stays 404: access is checked before the extension.
+      const res = await call(other, 'GET', `/api/breedbase-connections/${c.id}`, undefined, other.orgId);
+      assert.equal(res.statusCode, 404, res.body);
+    } finally {
+      await call(owner, 'PUT', `/api/extensions/${breedbaseId}/users/${viewer.id}`, { is_active: true });
+    }
+    assert.equal((await call(viewer, 'GET', `/api/breedbase-connections/${c.id}`)).statusCode, 200);
   });
 });

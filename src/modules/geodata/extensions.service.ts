@@ -11,6 +11,34 @@ import { AppError } from '../../platform/errors.ts';
 
 export type Grantee = { kind: 'team' | 'user'; id: number };
 
+/** Whether `name` is on for the actor: the catalogue row is active, and the actor's own grant decides when there
+ * is one, else an active grant to a team they are in. The same rule as `mine` below. */
+const extensionOn = (actor: Actor, name: string) => sql<{ on: boolean }>`
+  SELECT EXISTS (
+    SELECT 1 FROM extensions e
+    LEFT JOIN user_extensions u
+      ON u.extension_id = e.id AND u.organization_id = ${actor.organizationId} AND u.user_id = ${actor.userId}
+    WHERE e.name = ${name} AND e.is_active
+      AND (u.is_active OR (u.extension_id IS NULL AND EXISTS (
+        SELECT 1 FROM team_extensions t
+        JOIN team_members m ON m.team_id = t.team_id AND m.user_id = ${actor.userId}
+        WHERE t.extension_id = e.id AND t.is_active)))) AS on`;
+
+/**
+ * Refuses (403 extension_disabled) a route of an extension the actor does not have in the current organization.
+ * Call it inside the request's transaction, after the resource's own access check (so a hidden resource stays 404).
+ */
+export async function requireExtension(tx: Tx, actor: Actor, name: string): Promise<void> {
+  const { rows } = await extensionOn(actor, name).execute(tx);
+  if (rows[0]?.on) return;
+  throw new AppError(
+    'extension_disabled',
+    `the ${name} extension is not enabled for you in this organization: an owner or admin grants it to you or ` +
+      'to a team of yours (PUT /api/extensions/{id}/users/{user_id} or /teams/{team_id})',
+    { extension: name },
+  );
+}
+
 export function createExtensionsService(deps: Pick<Deps, 'database'>) {
   const { database } = deps;
   const scope = (actor: Actor) => ({

@@ -1,5 +1,6 @@
 // The geodata module (seed 000, Data to Science): project boundary and geo fields, campaigns, flights, data
-// products with public sharing, map styles, vector layers and short links. Its tables are keyed by project_id
+// products with public sharing, map styles, vector layers and short links, raw image archives and the
+// photogrammetry (ODM) hook. Its tables are keyed by project_id
 // beside the one projects table (migration 0016).
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
@@ -9,8 +10,12 @@ import { extensionsRoutes } from './extensions.routes.ts';
 import { createExtensionsService } from './extensions.service.ts';
 import { geodataRoutes } from './geodata.routes.ts';
 import { createGeodataService } from './geodata.service.ts';
+import { createProcessingService } from './processing.service.ts';
 import { defineRasterJob } from './products.jobs.ts';
 import { createProductsService } from './products.service.ts';
+import { defineRawDataJob } from './rawdata.jobs.ts';
+import { rawDataRoutes } from './rawdata.routes.ts';
+import { createRawDataService } from './rawdata.service.ts';
 import { createSpatial } from './spatial.ts';
 import { stacRoutes } from './stac.routes.ts';
 import { createStacService } from './stac.service.ts';
@@ -23,6 +28,7 @@ import { createVectorTiles } from './vectors.tiles.ts';
 
 export async function geodataModule(app: App, deps: Deps): Promise<void> {
   defineRasterJob(deps);
+  defineRawDataJob(deps);
   const spatial = createSpatial();
   const geo = createGeodataService(deps, spatial);
   const products = createProductsService(deps, geo);
@@ -35,4 +41,8 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
   extensionsRoutes(app, createExtensionsService(deps));
   breedbaseRoutes(app, createBreedbaseService(deps));
+  const raw = createRawDataService(deps, geo);
+  await rawDataRoutes(app, raw, createProcessingService(deps, raw, products), (key, range) =>
+    deps.blobs.get(key, range),
+  );
 }

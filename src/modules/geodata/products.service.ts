@@ -10,7 +10,7 @@ import { open, seal } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/http/common.schemas.ts';
-import { headOf, readCopcHeader } from './copc.ts';
+import { headOf, readCopcCrs, readCopcHeader } from './copc.ts';
 import type { GeodataService } from './geodata.service.ts';
 import { record, runner } from './geodata.service.ts';
 import { RASTER_JOB } from './products.jobs.ts';
@@ -146,10 +146,9 @@ export function createProductsService(
           );
         }
         // A point cloud must be COPC already: its header is read now (415 for LAS/LAZ, see copc.ts).
-        const copc =
-          body.data_type === 'point_cloud'
-            ? readCopcHeader(await headOf(deps.blobs, file.storage_key), file.original_name)
-            : null;
+        const head = body.data_type === 'point_cloud' ? await headOf(deps.blobs, file.storage_key) : null;
+        const copc = head ? readCopcHeader(head, file.original_name) : null;
+        const crs = head ? await readCopcCrs(deps.blobs, file.storage_key, head) : null;
         const { id } = await tx
           .insertInto('data_products')
           .values({
@@ -163,9 +162,22 @@ export function createProductsService(
             ...(copc
               ? { status: 'ready', point_count: copc.pointCount, bounds: JSON.stringify(copc.bounds3d) }
               : {}),
+            // The column holds 4096 characters: a longer WKT without an EPSG code is kept in the metadata.
+            ...(crs ? { crs: crs.crs.length <= 4096 ? crs.crs : 'custom', epsg: crs.epsg } : {}),
           })
           .returning('id')
           .executeTakeFirstOrThrow();
+        if (copc) {
+          await tx
+            .insertInto('data_product_metadata')
+            .values({
+              organization_id: org,
+              data_product_id: id,
+              category: 'point_cloud',
+              properties: JSON.stringify({ las_version: copc.version, wkt: crs?.wkt ?? null }),
+            })
+            .execute();
+        }
         // Rasters are read by a job (header, statistics); a COPC point cloud is ready as uploaded.
         if (body.data_type !== 'point_cloud') {
           const job = await deps.jobs.enqueue(tx, RASTER_JOB, {
