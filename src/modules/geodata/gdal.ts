@@ -26,7 +26,9 @@ export async function runTool(
       cwd: options.cwd,
       ...(options.signal && { signal: options.signal }), // aborting kills the tool
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GDAL_PAM_ENABLED: 'NO', CPL_LOG_ERRORS: 'ON' },
+      // VRT files name other files to read (any file on the server, another organization's blobs): an upload
+      // is never opened as one, whatever its bytes say.
+      env: { ...process.env, GDAL_PAM_ENABLED: 'NO', CPL_LOG_ERRORS: 'ON', GDAL_SKIP: 'VRT OGR_VRT' },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -78,12 +80,18 @@ export interface GdalInfo {
   stac?: Record<string, unknown>;
 }
 
+/**
+ * The only raster driver an upload is opened with: data products are GeoTIFFs (a COG is one). Other drivers
+ * would widen what a crafted file can make GDAL do (formats that name other files, network paths).
+ */
+const RASTER_INPUT = ['-if', 'GTiff'];
+
 /** `gdalinfo -json` of a file; GdalError with GDAL's reason when it is not a raster GDAL can read. */
 export async function gdalInfo(
   file: string,
   options: { stats?: boolean; signal?: AbortSignal } = {},
 ): Promise<GdalInfo> {
-  const args = ['-json', ...(options.stats ? ['-stats'] : []), file];
+  const args = ['-json', ...RASTER_INPUT, ...(options.stats ? ['-stats'] : []), file];
   const text = await runTool('gdalinfo', args, options.signal ? { signal: options.signal } : {});
   try {
     return JSON.parse(text) as GdalInfo;
@@ -122,5 +130,9 @@ export const COG_OPTIONS = [
 ];
 
 export async function toCog(source: string, target: string, signal?: AbortSignal): Promise<void> {
-  await runTool('gdal_translate', [...COG_OPTIONS, source, target], signal ? { signal } : {});
+  await runTool(
+    'gdal_translate',
+    [...RASTER_INPUT, ...COG_OPTIONS, source, target],
+    signal ? { signal } : {},
+  );
 }

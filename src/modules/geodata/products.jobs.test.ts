@@ -2,6 +2,9 @@
 // validated and described by gdalinfo (CRS, bounds, resolution, bands, statistics) and converted to a COG by
 // gdal_translate; a file that is not a raster fails the job and the product with GDAL's reason.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fromArrayBuffer } from 'geotiff';
 import { createTestApp } from '../../../test/app.ts';
@@ -155,5 +158,31 @@ forEachDatabase('geodata raster job', (ctx) => {
     assert.equal(got.status, 'failed');
     assert.match(got.error, /not a valid raster: .*notes\.tif.* not recognized as a supported file format/);
     assert.equal(got.cog_file_id, null);
+  });
+
+  test('a VRT naming a file on the server is not opened: the job fails as for any non-GeoTIFF', async () => {
+    // A real raster on the server's disk, and a VRT pointing at it: GDAL would copy its pixels into the COG.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gt-vrt-'));
+    const target = path.join(dir, 'secret.tif');
+    writeFileSync(
+      target,
+      await rgbTiff({ size: 8, epsg: 32632, bounds: [500000, 5600000, 500008, 5600008], rgb: [1, 2, 3] }),
+    );
+    const vrt = `<VRTDataset rasterXSize="8" rasterYSize="8"><VRTRasterBand dataType="Byte" band="1">
+      <SimpleSource><SourceFilename relativeToVRT="0">${target}</SourceFilename><SourceBand>1</SourceBand>
+      </SimpleSource></VRTRasterBand></VRTDataset>`;
+    try {
+      const product = await register('ortho.vrt', Buffer.from(vrt), 'application/xml');
+      const job = await settled(product.job_id);
+      assert.equal(job.state, 'failed');
+      const got = (
+        await app.inject({ method: 'GET', url: `/api/data-products/${product.id}`, headers: owner.headers })
+      ).json();
+      assert.equal(got.status, 'failed');
+      assert.match(got.error, /not a valid raster: .*not recognized as a supported file format/);
+      assert.equal(got.cog_file_id, null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
