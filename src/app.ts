@@ -128,6 +128,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
     webhooks,
     authenticate,
     listener,
+    generations,
     blobs: createBlobStore(config),
   };
 

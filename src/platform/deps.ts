@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Authenticator } from './auth/authenticate.ts';
+import type { Generations } from './cache/generations.ts';
 import type { BlobStore } from './files/index.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Listener } from './listener.ts';
@@ -22,4 +23,6 @@ export interface Deps {
   listener: Listener;
   /** Emits webhook events inside a unit of work. */
   webhooks: WebhookDispatcher;
+  /** The change generations cached reads are stamped with (platform/cache). */
+  generations: Generations;
 }
