@@ -41,6 +41,9 @@ describe('jsonArrayOf and parsedTasks', () => {
       assert.equal(counts.at(-1), 3);
     }
     assert.equal(await collect(jsonArrayOf(chunksOf('', 1))), '[]');
+    // Short rows without spaces: the output outgrows the chunk, and the scan's buffer grows with it.
+    const tiny = await collect(jsonArrayOf(chunksOf('{}\n'.repeat(200), 1 << 20)));
+    assert.equal(tiny, `[\n${Array(200).fill('{}').join(',\n')}\n]`);
   });
 
   test('parsed one line at a time, whatever the chunks', async () => {

@@ -27,8 +27,8 @@ export async function* jsonArrayOf(
   let escaped = false;
   yield Buffer.from('[');
   for await (const chunk of lines) {
-    // At most one byte out per byte in, plus ",\n" where a row starts (a row is longer than the newline).
-    const out = Buffer.allocUnsafe(chunk.length * 2 + 2);
+    // At most one byte out per byte in, plus ",\n" where a row starts (grown in the rare chunk that needs it).
+    let out = Buffer.allocUnsafe(chunk.length + 64);
     let o = 0;
     for (let i = 0; i < chunk.length; i++) {
       const x = chunk[i]!;
@@ -45,6 +45,11 @@ export async function* jsonArrayOf(
         continue;
       }
       if (atStart) {
+        if (out.length - o < chunk.length - i + 2) {
+          const grown = Buffer.allocUnsafe(out.length * 2 + 2);
+          out.copy(grown, 0, 0, o);
+          out = grown;
+        }
         if (rows > 0) out[o++] = COMMA;
         out[o++] = NEWLINE;
         rows++;
