@@ -107,6 +107,11 @@ export interface HeldScope {
   tx: Tx;
   client: PoolClient;
   end(commit: boolean): Promise<void>;
+  /**
+   * Closes the connection instead of ending the transaction in-band (the server rolls it back): for a
+   * reader that stopped inside a `COPY ... TO STDOUT`, where the connection can take no other statement.
+   */
+  abandon(): void;
 }
 
 export async function holdScope(pool: Pool, scope: Scope): Promise<HeldScope> {
@@ -140,6 +145,11 @@ export async function holdScope(pool: Pool, scope: Scope): Promise<HeldScope> {
         client.release(err as Error);
         if (commit) throw err;
       }
+    },
+    abandon() {
+      if (ended) return;
+      ended = true;
+      client.release(new Error('abandoned mid-statement'));
     },
   };
 }

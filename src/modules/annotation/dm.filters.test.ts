@@ -133,6 +133,42 @@ forEachDatabase('data manager filters', (ctx) => {
     assert.equal(withRelated.tasks[0].annotations.length, 1);
   });
 
+  test("a filter's totals are counted once between writes and follow every write", async () => {
+    const own = await newProject(kit);
+    const made = await addTasks(kit, own, [{ site: 'a' }, { site: 'a' }, { site: 'b' }]);
+    const query = q({
+      filters: { conjunction: 'and', items: [filter('data.site', 'equal', 'a')] },
+      ordering: ['-tasks:id'],
+    });
+    const page = async (extra = '') => {
+      const r = await app.inject({
+        method: 'GET',
+        url: `/api/tasks?project=${own}&query=${query}&fields=task_only${extra}`,
+        headers: owner.headers,
+      });
+      assert.equal(r.statusCode, 200, r.body);
+      const b = r.json();
+      return [b.total, b.total_annotations, b.total_predictions, b.tasks.map((x: { id: number }) => x.id)];
+    };
+    assert.deepEqual(await page(), [2, 0, 0, [made[1], made[0]]]);
+    // The second page reads the totals the first counted.
+    assert.deepEqual(await page('&page=2&page_size=1'), [2, 0, 0, [made[0]]]);
+    const [more] = await addTasks(kit, own, [{ site: 'a' }]);
+    assert.deepEqual(await page(), [3, 0, 0, [more, made[1], made[0]]]);
+    await annotate(kit, made[0]!);
+    await predict(kit, made[1]!, 0.5);
+    assert.deepEqual(await page('&page=3&page_size=1'), [3, 1, 1, [made[0]]]);
+    const del = await app.inject({ method: 'DELETE', url: `/api/tasks/${made[1]}`, headers: owner.headers });
+    assert.equal(del.statusCode, 204, del.body);
+    assert.deepEqual(await page(), [2, 1, 0, [more, made[0]]]);
+    const past = await app.inject({
+      method: 'GET',
+      url: `/api/tasks?project=${own}&query=${query}&page=2&page_size=2`,
+      headers: owner.headers,
+    });
+    assert.equal(past.statusCode, 404, past.body);
+  });
+
   test('a query over the whole project takes its totals from the project counters, which match the rows', async () => {
     const own = await newProject(kit);
     const made = await addTasks(kit, own, [{ n: 1 }, { n: 2 }, { n: 3 }]);

@@ -53,6 +53,15 @@ export async function filteredPage(tx: Tx, q: CompiledQuery, limit: number, offs
   };
 }
 
+/** Only the page of a filtered query, for when its totals are known (cached in dm.service.ts). */
+export async function filteredRows(tx: Tx, q: CompiledQuery, limit: number, offset: number) {
+  const { rows } = await sql<TaskRow>`
+    SELECT t.* FROM tasks t WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ${limit} OFFSET ${offset}`.execute(
+    tx,
+  );
+  return rows;
+}
+
 /**
  * The page when the query matches the whole project: the totals are the project's counters, which change in
  * the same transaction as the rows they count (Label Studio's `total` is the project's task number then), so

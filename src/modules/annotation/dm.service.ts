@@ -1,13 +1,18 @@
 // The data manager's reads: the column list and `/api/tasks` through a view or a `query`. The filters compile
-// to one parameterised query (page) plus one aggregate (totals) over the same WHERE; see filters/.
+// to one parameterised query (page) plus one aggregate (totals) over the same WHERE; see filters/. The totals
+// of a filter (a count over every match) are kept in process until the organization's next write, so paging
+// through a view counts its matches once: exact, because every write to a tenant table bumps the
+// organization's generation (platform/cache; other processes' writes arrive on the change feed, and an entry
+// lives 30 s at most in case one is missed).
 import { sql } from 'kysely';
 import { inScope, type Tx } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
+import { createReadCache } from '../../platform/cache/read-cache.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { dmTasks } from './dm.fields.ts';
-import { filteredPage, wholeProjectPage } from './dm.repo.ts';
+import { filteredPage, filteredRows, wholeProjectPage } from './dm.repo.ts';
 import { scopeOf, type ViewsService, viewQuery } from './dm.views.ts';
 import { type CompiledQuery, compile } from './filters/compile.ts';
 import { type PreparedQuery, parseQueryParam } from './filters/parse.ts';
@@ -71,8 +76,32 @@ const builtinColumns = [
 
 const mediaTypes = ['Image', 'Audio', 'AudioPlus', 'Video', 'Unknown'];
 
-export function createDmService(deps: Pick<Deps, 'database'>, views: ViewsService) {
-  const { database } = deps;
+/** Filters whose totals are kept (an entry is three numbers and its key, the filter's SQL). */
+const CACHED_TOTALS = 2000;
+
+interface Totals {
+  total: number;
+  total_annotations: number;
+  total_predictions: number;
+}
+
+export function createDmService(deps: Pick<Deps, 'database' | 'generations'>, views: ViewsService) {
+  const { database, generations } = deps;
+  const totals = createReadCache<Totals>(generations, CACHED_TOTALS);
+
+  /** The filtered page; its totals from the cache when nothing in the organization changed since. */
+  async function filtered(tx: Tx, orgId: number, q: CompiledQuery, limit: number, offset: number) {
+    const where = q.where.compile(tx);
+    const key = `${orgId}\n${where.sql}\n${JSON.stringify(where.parameters)}`;
+    // Taken before the read: a write that lands while it runs makes the stamp old and nothing is stored.
+    const stamp = generations.stamp(orgId, null);
+    const known = totals.get(key);
+    if (known) return { rows: await filteredRows(tx, q, limit, offset), ...known };
+    const page = await filteredPage(tx, q, limit, offset);
+    const { total, total_annotations, total_predictions } = page;
+    totals.set(key, { total, total_annotations, total_predictions }, stamp);
+    return page;
+  }
 
   /** Data keys with their types: the label config's objects first, then keys seen in the tasks. */
   async function dataTypes(tx: Tx, projectId: number) {
@@ -176,7 +205,7 @@ export function createDmService(deps: Pick<Deps, 'database'>, views: ViewsServic
         const offset = (opts.page - 1) * opts.pageSize;
         const page = q.whole
           ? await wholeProjectPage(tx, projectId, q, opts.pageSize, offset)
-          : await filteredPage(tx, q, opts.pageSize, offset).catch(regexTimeout);
+          : await filtered(tx, actor.organizationId!, q, opts.pageSize, offset).catch(regexTimeout);
         // Label Studio's clients stop paging on 404 past the last page.
         if (opts.page > 1 && (opts.page - 1) * opts.pageSize >= page.total)
           throw new AppError('not_found', `page ${opts.page} is past the last page`);

@@ -1,10 +1,18 @@
-// The tasks of an export, read through a database cursor inside one transaction (a consistent snapshot),
-// in Label Studio's export shape, a batch at a time: memory holds one batch, whatever the project's size.
-// Annotations and predictions are aggregated per task in SQL, and only for tasks whose counters say they
-// have any.
+// The tasks of an export, as PostgreSQL writes them: one line of JSON text per task in Label Studio's export
+// shape (its key order), built by string concatenation in SQL, read inside one transaction (a consistent
+// snapshot). On PostgreSQL the lines come from `COPY (SELECT ...) TO STDOUT`, the same machinery as a plain
+// table dump; on PGlite from a cursor, a batch at a time. Either way memory holds one chunk, whatever the
+// project's size, and this process never parses a task unless a converter needs its fields.
+//
+// Why text and not json_build_object: on PostgreSQL 15 json_build_object looks up and categorises the type
+// of each of its arguments on every call, which made the query 3x slower than the same text built by `||`.
+// The jsonb values (data, meta, result) come out in jsonb's own spacing (`{"a": 1, "b": 2}`); the JSON
+// format takes those spaces out (export.text.ts), so its bytes are what JSON.stringify writes.
+import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
+import { to as copyTo } from 'pg-copy-streams';
+import type { DatabaseKind } from '../../db/database.ts';
 import type { HeldScope } from '../../db/scope.ts';
-import type { ExportTask } from './export/index.ts';
 
 export interface TaskFilter {
   projectId: number;
@@ -13,6 +21,7 @@ export interface TaskFilter {
   ids?: number[];
 }
 
+/** Tasks per FETCH on the cursor path (PGlite). */
 const BATCH = 1000;
 
 const int = (n: number) => {
@@ -20,133 +29,99 @@ const int = (n: number) => {
   return String(n);
 };
 
-/** The cursor's query (DECLARE takes no bind parameters, so the integers are checked and inlined). */
-export function exportQuery(f: TaskFilter): string {
+/** A timestamp as JavaScript's toISOString writes it (milliseconds, truncated, UTC), or JSON null. */
+const iso = (col: string) =>
+  `coalesce('"' || to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`;
+/** Any value as json_build_object would write it (timestamps with microseconds and offset, text escaped). */
+const js = (col: string) => `coalesce(to_json(${col})::text, 'null')`;
+const num = (col: string) => `coalesce(${col}::text, 'null')`;
+
+const ANNOTATION = `'{"id":' || a.id || ',"completed_by":' || ${num('a.completed_by')}
+  || ',"result":' || a.result::text || ',"was_cancelled":' || a.was_cancelled || ',"ground_truth":' || a.ground_truth
+  || ',"created_at":' || ${js('a.created_at')} || ',"updated_at":' || ${js('a.updated_at')}
+  || ',"lead_time":' || ${js('a.lead_time')} || ',"result_count":' || a.result_count
+  || ',"task":' || a.task_id || ',"project":' || a.project_id || ',"updated_by":' || ${num('a.updated_by')}
+  || ',"parent_prediction":' || ${num('a.parent_prediction_id')}
+  || ',"parent_annotation":' || ${num('a.parent_annotation_id')}
+  || ',"last_action":' || ${js('a.last_action')} || '}'`;
+
+const PREDICTION = `'{"id":' || p.id || ',"model_version":' || ${js('p.model_version')}
+  || ',"result":' || p.result::text || ',"score":' || ${js('p.score')} || ',"task":' || p.task_id
+  || ',"project":' || p.project_id || ',"created_at":' || ${js('p.created_at')}
+  || ',"updated_at":' || ${js('p.updated_at')} || '}'`;
+
+/**
+ * One row per task, column `j`: the task's Label Studio JSON on one line (JSON text never holds a raw
+ * newline: jsonb and to_json escape them). The project's annotations are aggregated per task in one pass
+ * joined in task order (a merge join on a large project: 26% faster at 1M tasks than a lookup per task);
+ * predictions are looked up per task, only for tasks whose counter says they have any (most have none).
+ * An annotation belongs to its task's project (it is written with it and moves only within it). COPY and
+ * DECLARE take no bind parameters, so the integers are checked and inlined.
+ */
+export function exportTextQuery(f: TaskFilter): string {
   const where = [`t.project_id = ${int(f.projectId)}`];
   if (f.onlyAnnotated) where.push('(t.total_annotations + t.cancelled_annotations) > 0');
-  if (f.ids) where.push(`t.id = ANY('{${f.ids.map(int).join(',')}}'::bigint[])`);
+  const annotationsWhere = [`a.project_id = ${int(f.projectId)}`];
+  if (f.ids) {
+    const ids = `ANY('{${f.ids.map(int).join(',')}}'::bigint[])`;
+    where.push(`t.id = ${ids}`);
+    annotationsWhere.push(`a.task_id = ${ids}`);
+  }
   return `
-    SELECT t.id, t.data, t.meta, t.created_at, t.updated_at, t.inner_id, t.total_annotations,
-      t.cancelled_annotations, t.total_predictions, t.comment_count, t.unresolved_comment_count,
-      t.last_comment_updated_at, t.project_id, t.updated_by, t.file_upload_id,
-      CASE WHEN t.total_annotations + t.cancelled_annotations > 0 THEN
-        (SELECT json_agg(json_build_object(
-           'id', a.id, 'completed_by', a.completed_by, 'result', a.result, 'was_cancelled', a.was_cancelled,
-           'ground_truth', a.ground_truth, 'created_at', a.created_at, 'updated_at', a.updated_at,
-           'lead_time', a.lead_time, 'result_count', a.result_count, 'task', a.task_id, 'project', a.project_id,
-           'updated_by', a.updated_by, 'parent_prediction', a.parent_prediction_id,
-           'parent_annotation', a.parent_annotation_id, 'last_action', a.last_action) ORDER BY a.id)
-         FROM annotations a WHERE a.task_id = t.id)
-      END AS annotations,
-      CASE WHEN t.total_predictions > 0 THEN
-        (SELECT json_agg(json_build_object(
-           'id', p.id, 'model_version', p.model_version, 'result', p.result, 'score', p.score,
-           'task', p.task_id, 'project', p.project_id, 'created_at', p.created_at, 'updated_at', p.updated_at)
-           ORDER BY p.id)
-         FROM predictions p WHERE p.task_id = t.id)
-      END AS predictions
+    SELECT '{"id":' || t.id || ',"annotations":' || coalesce(a.j, '[]') || ',"drafts":[],"predictions":'
+      || coalesce(p.j, '[]') || ',"data":' || t.data::text || ',"meta":' || t.meta::text
+      || ',"created_at":' || ${iso('t.created_at')} || ',"updated_at":' || ${iso('t.updated_at')}
+      || ',"inner_id":' || t.inner_id || ',"total_annotations":' || t.total_annotations
+      || ',"cancelled_annotations":' || t.cancelled_annotations || ',"total_predictions":' || t.total_predictions
+      || ',"comment_count":' || t.comment_count || ',"unresolved_comment_count":' || t.unresolved_comment_count
+      || ',"last_comment_updated_at":' || ${iso('t.last_comment_updated_at')}
+      || ',"project":' || t.project_id || ',"updated_by":' || ${num('t.updated_by')}
+      || ',"comment_authors":[],"file_upload":' || ${num('t.file_upload_id')} || '}' AS j
     FROM tasks t
+    LEFT JOIN (
+      SELECT a.task_id, '[' || string_agg(${ANNOTATION}, ',' ORDER BY a.id) || ']' AS j
+      FROM annotations a WHERE ${annotationsWhere.join(' AND ')}
+      GROUP BY a.task_id
+    ) a ON a.task_id = t.id
+    LEFT JOIN LATERAL (
+      SELECT '[' || string_agg(${PREDICTION}, ',' ORDER BY p.id) || ']' AS j
+      FROM predictions p WHERE p.task_id = t.id AND t.total_predictions > 0
+    ) p ON TRUE
     WHERE ${where.join(' AND ')}
     ORDER BY t.id`;
 }
 
-interface Row {
-  id: number;
-  data: Record<string, unknown>;
-  meta: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-  inner_id: number;
-  total_annotations: number;
-  cancelled_annotations: number;
-  total_predictions: number;
-  comment_count: number;
-  unresolved_comment_count: number;
-  last_comment_updated_at: Date | null;
-  project_id: number;
-  updated_by: number | null;
-  file_upload_id: number | null;
-  annotations: ExportTask['annotations'] | null;
-  predictions: unknown[] | null;
-}
-
-/** Label Studio's JSON export of one task (its key order). */
-function toExportTask(r: Row): ExportTask {
-  return {
-    id: r.id,
-    annotations: r.annotations ?? [],
-    drafts: [],
-    predictions: r.predictions ?? [],
-    data: r.data,
-    meta: r.meta,
-    created_at: r.created_at.toISOString(),
-    updated_at: r.updated_at.toISOString(),
-    inner_id: r.inner_id,
-    total_annotations: r.total_annotations,
-    cancelled_annotations: r.cancelled_annotations,
-    total_predictions: r.total_predictions,
-    comment_count: r.comment_count,
-    unresolved_comment_count: r.unresolved_comment_count,
-    last_comment_updated_at: r.last_comment_updated_at?.toISOString() ?? null,
-    project: r.project_id,
-    updated_by: r.updated_by,
-    comment_authors: [],
-    file_upload: r.file_upload_id,
-  };
-}
-
 /**
- * Yields the tasks one by one from a cursor on `held` (whose transaction the caller ends). Stopping early
- * (a client that went away) closes the cursor with the transaction.
+ * The tasks' lines as bytes, each ended by "\n", in chunks of whatever size the transport gives. Runs on
+ * `held` (whose transaction the caller ends). On PostgreSQL, stopping early leaves the connection inside the
+ * COPY: the caller must `abandon()` it rather than roll back (see `copying`).
  */
-export async function* exportTasks(
-  held: HeldScope,
-  filter: TaskFilter,
-  onBatch?: (n: number) => void,
-): AsyncGenerator<ExportTask> {
-  await sql.raw(`DECLARE export_tasks NO SCROLL CURSOR FOR ${exportQuery(filter)}`).execute(held.tx);
-  let seen = 0;
-  for (;;) {
-    const { rows } = await held.client.query<Row>(`FETCH ${BATCH} FROM export_tasks`);
-    if (rows.length === 0) break;
-    seen += rows.length;
-    onBatch?.(seen);
-    for (const r of rows) yield toExportTask(r);
-  }
-  await held.client.query('CLOSE export_tasks');
+export function exportLines(held: HeldScope, kind: DatabaseKind, filter: TaskFilter): AsyncIterable<Buffer> {
+  return kind === 'postgres' ? copyLines(held, filter) : cursorLines(held, filter);
 }
 
-/**
- * Label Studio's JSON export of each task as text built by PostgreSQL (json_build_object), for the JSON
- * format: no parse and re-serialisation in this process, which is most of the cost of a large JSON export.
- */
-export function exportJsonQuery(f: TaskFilter): string {
-  return `
-    SELECT json_build_object(
-      'id', q.id, 'annotations', coalesce(q.annotations, '[]'::json), 'drafts', '[]'::json,
-      'predictions', coalesce(q.predictions, '[]'::json), 'data', q.data, 'meta', q.meta,
-      'created_at', q.created_at, 'updated_at', q.updated_at, 'inner_id', q.inner_id,
-      'total_annotations', q.total_annotations, 'cancelled_annotations', q.cancelled_annotations,
-      'total_predictions', q.total_predictions, 'comment_count', q.comment_count,
-      'unresolved_comment_count', q.unresolved_comment_count, 'last_comment_updated_at', q.last_comment_updated_at,
-      'project', q.project_id, 'updated_by', q.updated_by, 'comment_authors', '[]'::json,
-      'file_upload', q.file_upload_id)::text AS j
-    FROM (${exportQuery(f)}) q`;
+async function* copyLines(held: HeldScope, filter: TaskFilter): AsyncGenerator<Buffer> {
+  // JIT compiles this string-building plan for about a second and wins nothing back (measured).
+  await held.client.query('SET LOCAL jit = off');
+  // CSV with a delimiter and quote that JSON text cannot hold (control characters are escaped in it), so
+  // no value is ever quoted or escaped: the bytes are the JSON lines as PostgreSQL wrote them.
+  const stream: Readable = held.client.query(
+    copyTo(
+      `COPY (${exportTextQuery(filter)}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`,
+      { highWaterMark: 1024 * 1024 },
+    ),
+  );
+  yield* stream as AsyncIterable<Buffer>;
 }
 
-export async function* exportJsonTexts(
-  held: HeldScope,
-  filter: TaskFilter,
-  onBatch?: (n: number) => void,
-): AsyncGenerator<string> {
-  await sql.raw(`DECLARE export_json NO SCROLL CURSOR FOR ${exportJsonQuery(filter)}`).execute(held.tx);
-  let seen = 0;
+async function* cursorLines(held: HeldScope, filter: TaskFilter): AsyncGenerator<Buffer> {
+  await sql.raw(`DECLARE export_lines NO SCROLL CURSOR FOR ${exportTextQuery(filter)}`).execute(held.tx);
   for (;;) {
-    const { rows } = await held.client.query<{ j: string }>(`FETCH ${BATCH} FROM export_json`);
+    const { rows } = await held.client.query<{ j: string }>(`FETCH ${BATCH} FROM export_lines`);
     if (rows.length === 0) break;
-    seen += rows.length;
-    onBatch?.(seen);
-    yield rows.map((r) => r.j).join(',\n');
+    let text = '';
+    for (const r of rows) text += `${r.j}\n`;
+    yield Buffer.from(text);
   }
-  await held.client.query('CLOSE export_json');
+  await held.client.query('CLOSE export_lines');
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Selectable } from 'kysely';
-import { holdScope, inScope, type Tx } from '../../db/scope.ts';
+import { type HeldScope, holdScope, inScope, type Tx } from '../../db/scope.ts';
 import type { ExportConversions, Exports } from '../../db/types.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
@@ -16,7 +16,8 @@ import { AppError } from '../../platform/errors.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
 import { memberScope } from '../../platform/unit-of-work.ts';
 import { EXPORT_CONVERTERS, type ExportContext, type ExportTask } from './export/index.ts';
-import { exportJsonTexts, exportTasks, type TaskFilter } from './export.repo.ts';
+import { exportLines, type TaskFilter } from './export.repo.ts';
+import { jsonArrayOf, parsedTasks } from './export.text.ts';
 import { jsonValues } from './import.parse.ts';
 import { projectLabelConfig } from './import.repo.ts';
 import { exportCategories, type LabelConfig } from './label-config/index.ts';
@@ -90,14 +91,28 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
   const labelConfig = projectLabelConfig;
 
   /**
-   * The tasks of `filter` from a cursor, with the project's export context. The unit of work stays open
-   * until the tasks have all been read or the reader stops.
+   * Reads the task lines of `filter` (export.repo.ts) through `read`, on `held`: the unit of work commits
+   * when the reader is done. A reader that stops early, or fails, rolls it back; on PostgreSQL by closing the
+   * connection, because a COPY may still be streaming on it.
    */
-  async function openTasks(
-    who: { organizationId: number; userId: number | null },
+  async function* readLines<T>(
+    held: HeldScope,
     filter: TaskFilter,
-    onBatch?: (n: number) => void,
-  ) {
+    read: (lines: AsyncIterable<Buffer>) => AsyncIterable<T>,
+  ): AsyncGenerator<T> {
+    let ok = false;
+    try {
+      yield* read(exportLines(held, database.kind, filter));
+      ok = true;
+    } finally {
+      if (ok) await held.end(true);
+      else if (database.kind === 'postgres') held.abandon();
+      else await held.end(false);
+    }
+  }
+
+  /** The tasks of `filter`, parsed for a converter, with the project's export context. */
+  async function openTasks(who: { organizationId: number; userId: number | null }, filter: TaskFilter) {
     const held = await holdScope(database.pool, { ...who, requireMembership: false });
     let ctx: ExportContext;
     try {
@@ -106,44 +121,21 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
       await held.end(false);
       throw err;
     }
-    async function* tasks(): AsyncGenerator<ExportTask> {
-      let ok = false;
-      try {
-        yield* exportTasks(held, filter, onBatch);
-        ok = true;
-      } finally {
-        await held.end(ok);
-      }
-    }
     // For a caller that gives up before reading (a generator never started has no `finally` to run).
     const close = () => held.end(false);
-    return { ctx, tasks: tasks(), close };
+    return { ctx, tasks: readLines(held, filter, parsedTasks), close };
   }
 
-  /** The JSON format as PostgreSQL writes it: one task's text at a time, in a JSON list. */
+  /** The JSON format: PostgreSQL's task lines passed through into a JSON list (export.text.ts). */
   async function jsonStream(
     who: { organizationId: number; userId: number | null },
     filter: TaskFilter,
-    onBatch?: (n: number) => void,
+    onRow?: (n: number) => void,
   ): Promise<Readable> {
     const held = await holdScope(database.pool, { ...who, requireMembership: false });
-    async function* text(): AsyncGenerator<string> {
-      let ok = false;
-      try {
-        let first = true;
-        yield '[';
-        for await (const batch of exportJsonTexts(held, filter, onBatch)) {
-          yield first ? `\n${batch}` : `,\n${batch}`;
-          first = false;
-        }
-        yield first ? ']' : '\n]';
-        ok = true;
-      } finally {
-        await held.end(ok);
-      }
-    }
-    // Batches of about a megabyte go out as they are (textStream's 16 KB pieces cost more than they save here).
-    return Readable.from(text(), { objectMode: false, highWaterMark: 1024 * 1024 });
+    const bytes = readLines(held, filter, (lines) => jsonArrayOf(lines, onRow));
+    // Chunks of about a megabyte go out as they come (the COPY's own chunking).
+    return Readable.from(bytes, { objectMode: false, highWaterMark: 1024 * 1024 });
   }
 
   async function getRow(tx: Tx, projectId: number, exportId: number) {
@@ -169,10 +161,13 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
       await inScope(database.db, scope(actor), (tx) =>
         authorize(tx, actor, 'tasks.export', [projectId], access),
       );
-      const { ctx, tasks, close } = await openTasks(
-        { organizationId: actor.organizationId!, userId: actor.userId },
-        { projectId, onlyAnnotated: !options.all, ...(options.ids && { ids: options.ids }) },
-      );
+      const who = { organizationId: actor.organizationId!, userId: actor.userId };
+      const filter = { projectId, onlyAnnotated: !options.all, ...(options.ids && { ids: options.ids }) };
+      if (converter === EXPORT_CONVERTERS.JSON) {
+        const stream = await jsonStream(who, filter);
+        return { stream, contentType: converter.contentType, extension: converter.extension };
+      }
+      const { ctx, tasks, close } = await openTasks(who, filter);
       let stream: Readable;
       try {
         stream = converter.convert(tasks, ctx);
