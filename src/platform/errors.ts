@@ -8,6 +8,7 @@ export const ErrorCodes = {
   token_reused: 401,
   invalid_token: 400,
   forbidden: 403,
+  extension_disabled: 403,
   license_limit: 403,
   not_found: 404,
   method_not_allowed: 405,

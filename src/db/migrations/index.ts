@@ -19,6 +19,7 @@ import * as m0018 from './0018_storages.ts';
 import * as m0019 from './0019_groups.ts';
 import * as m0020 from './0020_orders.ts';
 import * as m0021 from './0021_geodata_serving.ts';
+import * as m0022 from './0022_indoor_rows.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0019_groups': m0019,
   '0020_orders': m0020,
   '0021_geodata_serving': m0021,
+  '0022_indoor_rows': m0022,
 };
