@@ -9,6 +9,9 @@ import { extensionsRoutes } from './extensions.routes.ts';
 import { createExtensionsService } from './extensions.service.ts';
 import { geodataRoutes } from './geodata.routes.ts';
 import { createGeodataService } from './geodata.service.ts';
+import { defineIndoorJobs } from './indoor.jobs.ts';
+import { indoorRoutes } from './indoor.routes.ts';
+import { createIndoorService } from './indoor.service.ts';
 import { defineRasterJob } from './products.jobs.ts';
 import { createProductsService } from './products.service.ts';
 import { createSpatial } from './spatial.ts';
@@ -33,4 +36,6 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
   extensionsRoutes(app, createExtensionsService(deps));
   breedbaseRoutes(app, createBreedbaseService(deps));
+  defineIndoorJobs(deps);
+  await indoorRoutes(app, createIndoorService(deps));
 }
