@@ -5,6 +5,8 @@ import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { breedbaseRoutes } from './breedbase.routes.ts';
 import { createBreedbaseService } from './breedbase.service.ts';
+import { diskUsageRoutes } from './disk-usage.routes.ts';
+import { createDiskUsageService } from './disk-usage.service.ts';
 import { extensionsRoutes } from './extensions.routes.ts';
 import { createExtensionsService } from './extensions.service.ts';
 import { geodataRoutes } from './geodata.routes.ts';
@@ -38,4 +40,5 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   breedbaseRoutes(app, createBreedbaseService(deps));
   defineIndoorJobs(deps);
   await indoorRoutes(app, createIndoorService(deps));
+  diskUsageRoutes(app, createDiskUsageService(deps));
 }
