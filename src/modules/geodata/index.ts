@@ -21,6 +21,8 @@ import { stacRoutes } from './stac.routes.ts';
 import { createStacService } from './stac.service.ts';
 import { tilesRoutes } from './tiles.routes.ts';
 import { createTilesService } from './tiles.service.ts';
+import { uploadSessionRoutes } from './upload-sessions.routes.ts';
+import { createUploadSessionsService } from './upload-sessions.service.ts';
 import { createVectorImport } from './vectors.import.ts';
 import { vectorRoutes } from './vectors.routes.ts';
 import { createVectorsService } from './vectors.service.ts';
@@ -33,7 +35,8 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   const products = createProductsService(deps, geo);
   const vectors = createVectorsService(deps, spatial);
   geodataRoutes(app, geo, products, vectors);
-  await vectorRoutes(app, vectors, createVectorImport(deps), createVectorTiles(deps, spatial));
+  const importer = createVectorImport(deps);
+  await vectorRoutes(app, vectors, importer, createVectorTiles(deps, spatial));
   tilesRoutes(app, createTilesService(deps, products));
   stacRoutes(app, createStacService(deps), deps.config.PUBLIC_URL);
   extensionsRoutes(app, createExtensionsService(deps));
@@ -41,4 +44,5 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   defineIndoorJobs(deps);
   await indoorRoutes(app, createIndoorService(deps));
   diskUsageRoutes(app, createDiskUsageService(deps));
+  uploadSessionRoutes(app, createUploadSessionsService(deps, geo, products, importer));
 }
