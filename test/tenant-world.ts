@@ -8,9 +8,10 @@ import { multipart } from '../src/modules/files/files.test-kit.ts';
 import { jpeg, photoForm } from '../src/modules/photos/photos.test-kit.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { apiKeyFor, inOrg, type Person, signUp } from './http-factories.ts';
+import { type GeoindoorWorld, geoindoorWorld } from './tenant-world.geoindoor.ts';
 import { type OrdersWorld, ordersWorld } from './tenant-world.orders.ts';
 
-export interface World extends OrdersWorld {
+export interface World extends OrdersWorld, GeoindoorWorld {
   marker: string;
   owner: Person;
   member: Person;
@@ -266,7 +267,13 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     fileId: file.json().id,
     memberId: member.id,
   });
+  const geoindoor = await geoindoorWorld(app, headers, {
+    marker,
+    ownerId: owner.id,
+    flightId: geo.flightId,
+  });
   return {
+    ...geoindoor,
     ...orders,
     ...photos,
     ...geo,
