@@ -136,7 +136,14 @@ export interface RowQuery {
  * A page of a data file's rows, filtered and ordered, with the total, in one statement. The primary key
  * (data_id, row_number) bounds the scan to this file's rows and gives the default order.
  */
-export async function queryRows(tx: Tx, dataId: number, q: RowQuery, page: PageRequest) {
+export async function queryRows(
+  tx: Tx,
+  dataId: number,
+  q: RowQuery,
+  page: PageRequest,
+  /** The file's row count, for an unfiltered query: the page then reads only its own rows. */
+  knownCount: number | null = null,
+) {
   const conditions = [
     sql`data_id = ${dataId}`,
     ...q.equals.map(([col, v]) => sql`cells[${col}::int] = ${v}`),
@@ -146,11 +153,12 @@ export async function queryRows(tx: Tx, dataId: number, q: RowQuery, page: PageR
     ? sql`${q.sort.numeric ? sql`(cells[${q.sort.column}::int])::numeric` : sql`cells[${q.sort.column}::int]`} ${sql.raw(q.sort.desc ? 'DESC' : 'ASC')} NULLS LAST, row_number`
     : sql`row_number`;
   const { rows } = await sql<{ row_number: number; cells: (string | null)[]; total: number }>`
-    SELECT row_number, cells, count(*) OVER () AS total
+    SELECT row_number, cells, ${knownCount === null ? sql`count(*) OVER ()` : sql`${knownCount}::bigint`} AS total
     FROM indoor_data_rows
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY ${order}
     LIMIT ${page.pageSize} OFFSET ${(page.page - 1) * page.pageSize}`.execute(tx);
+  if (knownCount !== null) return { count: knownCount, rows };
   if (rows.length || page.page === 1) return { count: Number(rows[0]?.total ?? 0), rows };
   const { rows: c } = await sql<{ count: number }>`
     SELECT count(*) AS count FROM indoor_data_rows WHERE ${sql.join(conditions, sql` AND `)}`.execute(tx);

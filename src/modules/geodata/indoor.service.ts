@@ -93,14 +93,14 @@ export function createIndoorService(deps: Pick<Deps, 'database' | 'jobs' | 'blob
 
   /** The project if the actor may `action` on it (404 when invisible, 403 when the role is not enough). */
   async function projectIn(tx: Tx, actor: Actor, id: number, action: IndoorAction) {
-    await requireExtension(tx, actor, 'indoor');
+    // Visibility first: an invisible project is 404 whether or not the actor has the extension.
     await authorize(tx, actor, action, [id]);
+    await requireExtension(tx, actor, 'indoor');
     const role = (await organizationRole(tx, actor)) ?? 'member';
     return (await repo.findProject(tx, actor.userId, role, id))!;
   }
 
   async function dataIn(tx: Tx, actor: Actor, id: number, action: IndoorAction) {
-    await requireExtension(tx, actor, 'indoor');
     const row = await repo.findData(tx, id);
     const missing = new AppError('not_found', `indoor data ${id} not found`);
     if (!row) throw missing;
@@ -110,6 +110,7 @@ export function createIndoorService(deps: Pick<Deps, 'database' | 'jobs' | 'blob
       if (err instanceof AppError && err.code === 'not_found') throw missing;
       throw err;
     }
+    await requireExtension(tx, actor, 'indoor');
     return row;
   }
 
@@ -433,7 +434,14 @@ export function createIndoorService(deps: Pick<Deps, 'database' | 'jobs' | 'blob
           const col = position(name, 'sort');
           query.sort = { column: col, numeric: columns[col - 1]!.type === 'number', desc };
         }
-        const { count, rows } = await repo.queryRows(tx, id, query, q.page);
+        const unfiltered = query.equals.length === 0 && query.contains.length === 0;
+        const { count, rows } = await repo.queryRows(
+          tx,
+          id,
+          query,
+          q.page,
+          unfiltered ? row.row_count : null,
+        );
         return {
           count,
           columns,

@@ -98,11 +98,14 @@ forEachDatabase('indoor projects', (ctx) => {
   after(() => app.close());
 
   test('without the indoor extension every route answers 403 extension_disabled', async () => {
+    // A project without a team is visible to every member: only the missing extension refuses it.
+    const open = await call(owner, 'POST', '/api/indoor-projects', { title: 'Open to all' });
+    assert.equal(open.statusCode, 201, open.body);
     for (const [method, url] of [
       ['GET', '/api/indoor-projects'],
       ['POST', '/api/indoor-projects'],
-      ['GET', '/api/indoor-projects/1'],
-      ['GET', '/api/indoor-data/1/rows'],
+      ['GET', `/api/indoor-projects/${open.json().id}`],
+      ['GET', `/api/indoor-projects/${open.json().id}/data`],
     ]) {
       const res = await call(plain, method!, url!, method === 'POST' ? { title: 'Nope' } : undefined);
       assert.equal(res.statusCode, 403, `${url}: ${res.body}`);
@@ -130,7 +133,11 @@ forEachDatabase('indoor projects', (ctx) => {
     const c = await call(viewer, 'POST', '/api/indoor-projects', { title: 'Viewer tries', team_id: teamId });
     assert.equal(c.statusCode, 403, c.body);
 
-    const list = await call(viewer, 'GET', '/api/indoor-projects?search=chamber&page_size=1');
+    const list = await call(
+      viewer,
+      'GET',
+      '/api/indoor-projects?search=chamber&page_size=1&team_id=' + teamId,
+    );
     assert.equal(list.statusCode, 200, list.body);
     assert.equal(list.json().count, 2);
     assert.equal(list.json().results[0].title, 'Growth chamber B');
