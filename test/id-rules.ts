@@ -130,6 +130,10 @@ export const idRules: IdRule[] = [
     values: (w) => ({ project_id: w.projectId, item_id: w.dataProductId }),
   },
   { match: /^\/sl\/\{code\}$/, values: (w) => ({ code: w.shortCode }) },
+  // Geodata indoor projects, their data files, upload sessions.
+  { match: /^\/api\/indoor-projects\/\{id\}/, values: (w) => ({ id: w.indoorProjectId }) },
+  { match: /^\/api\/indoor-data\/\{id\}/, values: (w) => ({ id: w.indoorDataId }) },
+  { match: /^\/api\/upload-sessions\/\{id\}/, values: (w) => ({ id: w.uploadSessionId }) },
   // Orders module.
   { match: /^\/api\/orders\/\{id\}/, values: (w) => ({ id: w.orderId, contract_id: w.contractId }) },
   { match: /^\/api\/payment-rates\/\{id\}$/, values: (w) => ({ id: w.paymentRateId }) },

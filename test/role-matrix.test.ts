@@ -335,6 +335,15 @@ const requests: Requests = {
     url: `/api/projects/${p.resource}/ops-requests`,
     payload: { request_type: 'review_support' },
   }),
+  'indoor.create': () => ({ method: 'POST', url: '/api/indoor-projects', payload: { title: 'Probe' } }),
+  'indoor.read': (p) => ({ method: 'GET', url: `/api/indoor-projects/${p.resource}` }),
+  'indoor.write': (p) => ({
+    method: 'PATCH',
+    url: `/api/indoor-projects/${p.resource}`,
+    payload: { description: 'changed' },
+  }),
+  'indoor.delete': (p) => ({ method: 'DELETE', url: `/api/indoor-projects/${p.resource}` }),
+  'disk_usage.manage': () => ({ method: 'GET', url: '/api/disk-usage?history=true' }),
   'project.client_api.manage': (p) => ({
     method: 'PUT',
     url: `/api/projects/${p.resource}/client-api-config`,
@@ -352,6 +361,7 @@ const roleSets: Record<ResourceKind, string[]> = {
   project: ['owner', 'manager', 'annotator', 'reviewer', 'viewer'],
   room: ['OWNER', 'MEMBER'],
   project_group: ['owner', 'member'],
+  indoor_project: ['owner', 'manager', 'viewer'],
 };
 
 forEachDatabase('role matrix', (ctx) => {
@@ -376,7 +386,15 @@ forEachDatabase('role matrix', (ctx) => {
     assert.deepEqual(missing, []);
   });
 
-  for (const kind of ['organization', 'team', 'workspace', 'project', 'room', 'project_group'] as const) {
+  for (const kind of [
+    'organization',
+    'team',
+    'workspace',
+    'project',
+    'room',
+    'project_group',
+    'indoor_project',
+  ] as const) {
     for (const role of roleSets[kind]) {
       test(`${kind} role ${role}`, async () => {
         const owner = await signUp(app);
@@ -398,6 +416,20 @@ forEachDatabase('role matrix', (ctx) => {
           assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
           return res.json().id as number;
         };
+        // Indoor projects are behind the indoor extension: the owner and the actor have it.
+        if (kind === 'organization' || kind === 'indoor_project') {
+          const cat = await app.inject({ method: 'GET', url: '/api/extensions', headers: asOwner });
+          const ext = (cat.json() as { id: number; name: string }[]).find((e) => e.name === 'indoor')!.id;
+          for (const p of [owner, actor]) {
+            const g = await app.inject({
+              method: 'PUT',
+              url: `/api/extensions/${ext}/users/${p.id}`,
+              headers: asOwner,
+              payload: {},
+            });
+            assert.equal(g.statusCode, 200, g.body);
+          }
+        }
         let resource = orgId;
         let view = 0;
         let task = 0;
@@ -426,6 +458,11 @@ forEachDatabase('role matrix', (ctx) => {
           resource = await create('/api/rooms', { name: `room for ${role}` });
           // An OWNER is added as a second owner; the creator stays.
           await create(`/api/rooms/${resource}/members`, { user_id: actor.id, role });
+        } else if (kind === 'indoor_project') {
+          // A team's members hold their team role on the team's indoor projects.
+          const t = await create('/api/teams', { name: `indoor team for ${role}` });
+          await create(`/api/teams/${t}/members`, { user_id: actor.id, role });
+          resource = await create('/api/indoor-projects', { title: `indoor for ${role}`, team_id: t });
         } else if (kind === 'project_group') {
           // The creator owns a project group; every other member of the organization sees it.
           const res = await app.inject({

@@ -8,10 +8,11 @@ import { multipart } from '../src/modules/files/files.test-kit.ts';
 import { jpeg, photoForm } from '../src/modules/photos/photos.test-kit.ts';
 import type { App } from '../src/platform/http/app-types.ts';
 import { apiKeyFor, inOrg, type Person, signUp } from './http-factories.ts';
+import { type GeoindoorWorld, geoindoorWorld } from './tenant-world.geoindoor.ts';
 import { type GeorawWorld, georawWorld } from './tenant-world.georaw.ts';
 import { type OrdersWorld, ordersWorld } from './tenant-world.orders.ts';
 
-export interface World extends OrdersWorld, GeorawWorld {
+export interface World extends OrdersWorld, GeorawWorld, GeoindoorWorld {
   marker: string;
   owner: Person;
   member: Person;
@@ -268,7 +269,13 @@ export async function buildWorld(app: App, database: Database): Promise<World> {
     memberId: member.id,
   });
   const georaw = await georawWorld(app, headers, { marker, flightId: geo.flightId });
+  const geoindoor = await geoindoorWorld(app, headers, {
+    marker,
+    ownerId: owner.id,
+    flightId: geo.flightId,
+  });
   return {
+    ...geoindoor,
     ...orders,
     ...georaw,
     ...photos,

@@ -415,17 +415,31 @@ export interface Imports {
   url: string | null;
 }
 
+export interface IndoorDataRows {
+  cells: string[];
+  data_id: number;
+  organization_id: number;
+  row_number: number;
+}
+
 export interface IndoorProjectData {
+  columns: Json | null;
   created_at: Generated<Timestamp>;
   created_by: number | null;
+  error: string | null;
   file_id: number | null;
   file_type: string;
+  height: number | null;
   id: Generated<number>;
   indoor_project_id: number;
+  job_id: number | null;
   organization_id: number;
   original_name: string;
   parsed: Json | null;
+  row_count: number | null;
+  status: Generated<string>;
   updated_at: Generated<Timestamp>;
+  width: number | null;
 }
 
 export interface IndoorProjects {
@@ -1341,13 +1355,17 @@ export interface ThirdPartyModelVersions {
 export interface UploadSessions {
   created_at: Generated<Timestamp>;
   data_type: string | null;
+  error: string | null;
   file_id: number | null;
+  file_name: string | null;
   flight_id: number | null;
   id: Generated<number>;
   organization_id: number;
   project_id: number | null;
+  size_bytes: number | null;
   status: Generated<string>;
   target: string;
+  target_id: number | null;
   tus_id: string;
   updated_at: Generated<Timestamp>;
   user_id: number | null;
@@ -1546,6 +1564,7 @@ export interface DB {
   flights: Flights;
   geodata_projects: GeodataProjects;
   imports: Imports;
+  indoor_data_rows: IndoorDataRows;
   indoor_project_data: IndoorProjectData;
   indoor_projects: IndoorProjects;
   invitations: Invitations;

@@ -19,6 +19,7 @@ import * as m0018 from './0018_storages.ts';
 import * as m0019 from './0019_groups.ts';
 import * as m0020 from './0020_orders.ts';
 import * as m0021 from './0021_geodata_serving.ts';
+import * as m0022 from './0022_indoor_rows.ts';
 import * as m0023 from './0023_processing_runs.ts';
 import * as m0024 from './0024_tasks_indexes.ts';
 import * as m0026 from './0026_onboarding.ts';
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0019_groups': m0019,
   '0020_orders': m0020,
   '0021_geodata_serving': m0021,
+  '0022_indoor_rows': m0022,
   '0023_processing_runs': m0023,
   '0024_tasks_indexes': m0024,
   '0026_onboarding': m0026,

@@ -8,10 +8,14 @@ import { createFilesService } from './files.service.ts';
 import { uploadRoutes } from './uploads.routes.ts';
 
 export type { FileRecord, FilesService, StorageQuota } from './files.service.ts';
-export { FILE_ID_HEADER } from './uploads.routes.ts';
+export { FILE_ID_HEADER, ORG as TUS_ORG_KEY, OWNER as TUS_OWNER_KEY } from './uploads.routes.ts';
+
+/** Where unfinished tus uploads live (one FileStore directory, shared with upload sessions). */
+export const uploadsDirectory = (config: Pick<Deps['config'], 'DATA_DIR'>) =>
+  path.resolve(config.DATA_DIR, 'uploads');
 
 // Until config.ts carries them (UPLOAD_MAX_BYTES, FILE_MAX_BYTES, UPLOAD_EXPIRY_S), these are the limits.
-const UPLOAD_MAX_BYTES = 5 * 1024 ** 3;
+export const UPLOAD_MAX_BYTES = 5 * 1024 ** 3;
 const FILE_MAX_BYTES = 100 * 1024 ** 2;
 const UPLOAD_EXPIRY_MS = 7 * 24 * 3600 * 1000;
 
@@ -33,7 +37,7 @@ export async function filesModule(app: App, deps: Deps) {
     });
     filesRoutes(scope, files);
     uploadRoutes(scope, files, {
-      directory: path.resolve(deps.config.DATA_DIR, 'uploads'),
+      directory: uploadsDirectory(deps.config),
       maxBytes: limits.uploadMaxBytes,
       expirationMs: UPLOAD_EXPIRY_MS,
     });

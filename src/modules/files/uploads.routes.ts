@@ -22,8 +22,8 @@ export interface UploadOptions {
 }
 
 /** Tus metadata keys we set; whatever a client sends under these names is overwritten. */
-const OWNER = 'gt_user';
-const ORG = 'gt_organization';
+export const OWNER = 'gt_user';
+export const ORG = 'gt_organization';
 export const FILE_ID_HEADER = 'Groundtruth-File-Id';
 
 interface Ctx {

@@ -11,30 +11,31 @@ import { AppError } from '../../platform/errors.ts';
 
 export type Grantee = { kind: 'team' | 'user'; id: number };
 
-/** Whether `name` is on for the actor: the catalogue row is active, and the actor's own grant decides when there
- * is one, else an active grant to a team they are in. The same rule as `mine` below. */
-const extensionOn = (actor: Actor, name: string) => sql<{ on: boolean }>`
-  SELECT EXISTS (
-    SELECT 1 FROM extensions e
+/**
+ * Whether the actor has the extension `name` in the current organization: their own grant decides when there is
+ * one, else an active grant to one of their teams (the rule of `mine` below), and the catalogue row must be
+ * active.
+ */
+export async function hasExtension(tx: Tx, actor: Actor, name: string): Promise<boolean> {
+  const { rows } = await sql<{ on: boolean }>`
+    SELECT e.is_active AND (u.is_active OR (u.extension_id IS NULL AND EXISTS (
+             SELECT 1 FROM team_extensions t
+             JOIN team_members m ON m.team_id = t.team_id AND m.user_id = ${actor.userId}
+             WHERE t.extension_id = e.id AND t.is_active))) AS on
+    FROM extensions e
     LEFT JOIN user_extensions u
       ON u.extension_id = e.id AND u.organization_id = ${actor.organizationId} AND u.user_id = ${actor.userId}
-    WHERE e.name = ${name} AND e.is_active
-      AND (u.is_active OR (u.extension_id IS NULL AND EXISTS (
-        SELECT 1 FROM team_extensions t
-        JOIN team_members m ON m.team_id = t.team_id AND m.user_id = ${actor.userId}
-        WHERE t.extension_id = e.id AND t.is_active)))) AS on`;
+    WHERE e.name = ${name}`.execute(tx);
+  return rows[0]?.on === true;
+}
 
-/**
- * Refuses (403 extension_disabled) a route of an extension the actor does not have in the current organization.
- * Call it inside the request's transaction, after the resource's own access check (so a hidden resource stays 404).
- */
+/** Refuses (403 extension_disabled) a feature behind the extension `name` to an actor who does not have it. */
 export async function requireExtension(tx: Tx, actor: Actor, name: string): Promise<void> {
-  const { rows } = await extensionOn(actor, name).execute(tx);
-  if (rows[0]?.on) return;
+  if (await hasExtension(tx, actor, name)) return;
   throw new AppError(
     'extension_disabled',
-    `the ${name} extension is not enabled for you in this organization: an owner or admin grants it to you or ` +
-      'to a team of yours (PUT /api/extensions/{id}/users/{user_id} or /teams/{team_id})',
+    `the ${name} extension is not enabled for you in this organization: an organization owner or admin grants it ` +
+      `to you or to one of your teams (PUT /api/extensions/{id}/users/{user_id} or /teams/{team_id})`,
     { extension: name },
   );
 }

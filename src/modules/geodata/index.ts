@@ -6,10 +6,15 @@ import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http/app-types.ts';
 import { breedbaseRoutes } from './breedbase.routes.ts';
 import { createBreedbaseService } from './breedbase.service.ts';
+import { diskUsageRoutes } from './disk-usage.routes.ts';
+import { createDiskUsageService } from './disk-usage.service.ts';
 import { extensionsRoutes } from './extensions.routes.ts';
 import { createExtensionsService } from './extensions.service.ts';
 import { geodataRoutes } from './geodata.routes.ts';
 import { createGeodataService } from './geodata.service.ts';
+import { defineIndoorJobs } from './indoor.jobs.ts';
+import { indoorRoutes } from './indoor.routes.ts';
+import { createIndoorService } from './indoor.service.ts';
 import { createProcessingService } from './processing.service.ts';
 import { defineRasterJob } from './products.jobs.ts';
 import { createProductsService } from './products.service.ts';
@@ -21,6 +26,8 @@ import { stacRoutes } from './stac.routes.ts';
 import { createStacService } from './stac.service.ts';
 import { tilesRoutes } from './tiles.routes.ts';
 import { createTilesService } from './tiles.service.ts';
+import { uploadSessionRoutes } from './upload-sessions.routes.ts';
+import { createUploadSessionsService } from './upload-sessions.service.ts';
 import { createVectorImport } from './vectors.import.ts';
 import { vectorRoutes } from './vectors.routes.ts';
 import { createVectorsService } from './vectors.service.ts';
@@ -34,7 +41,8 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   const products = createProductsService(deps, geo);
   const vectors = createVectorsService(deps, spatial);
   geodataRoutes(app, geo, products, vectors);
-  await vectorRoutes(app, vectors, createVectorImport(deps), createVectorTiles(deps, spatial));
+  const importer = createVectorImport(deps);
+  await vectorRoutes(app, vectors, importer, createVectorTiles(deps, spatial));
   const tiles = createTilesService(deps, products);
   tilesRoutes(app, tiles);
   app.addHook('onClose', () => tiles.close());
@@ -45,4 +53,8 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   await rawDataRoutes(app, raw, createProcessingService(deps, raw, products), (key, range) =>
     deps.blobs.get(key, range),
   );
+  defineIndoorJobs(deps);
+  await indoorRoutes(app, createIndoorService(deps));
+  diskUsageRoutes(app, createDiskUsageService(deps));
+  uploadSessionRoutes(app, createUploadSessionsService(deps, geo, products, importer));
 }

@@ -24,6 +24,7 @@ const nouns: Record<ResourceKind, string> = {
   workspace: 'workspace',
   room: 'room',
   project_group: 'project group',
+  indoor_project: 'indoor project',
 };
 
 /** The actor's role in its current organization, or null when not a member. */
@@ -165,6 +166,35 @@ async function queryRoles(
     for (const r of rows) {
       const owns = r.mine || r.org_role === 'owner' || r.org_role === 'admin';
       roles.set(r.id, { role: owns ? orgAdminImplies.project_group : 'member', org: r.org });
+    }
+    return roles;
+  }
+  if (kind === 'indoor_project') {
+    // Its creator and the organization's owners and admins own it; in a team, the team's members hold their
+    // team role; without a team every member of the organization reads it. Outside its team: invisible.
+    const { rows } = await sql<{
+      id: number;
+      org: number;
+      org_role: string;
+      mine: boolean;
+      teamless: boolean;
+      team: TeamRole | null;
+    }>`
+      SELECT g.id, g.organization_id::int AS org, om.role AS org_role, g.created_by IS NOT DISTINCT FROM ${uid}::bigint AS mine,
+             g.team_id IS NULL AS teamless, tm.role AS team
+      FROM indoor_projects g
+      JOIN organization_members om ON om.organization_id = g.organization_id AND om.user_id = ${uid}
+      LEFT JOIN team_members tm ON tm.team_id = g.team_id AND tm.user_id = ${uid}
+      WHERE g.id = ANY(${ids as number[]}::bigint[])`.execute(tx);
+    for (const r of rows) {
+      const owns = r.mine || r.org_role === 'owner' || r.org_role === 'admin';
+      const role = strongest(
+        kind,
+        owns ? orgAdminImplies.indoor_project : null,
+        r.team,
+        r.teamless ? 'viewer' : null,
+      );
+      if (role) roles.set(r.id, { role, org: r.org });
     }
     return roles;
   }

@@ -2,6 +2,7 @@
 // compares the committed file with this output.
 import {
   type Action,
+  indoorProjectRoles,
   jobRoles,
   orgRoles,
   policy,
@@ -20,6 +21,7 @@ const rolesOf: Record<ResourceKind, readonly string[]> = {
   workspace: workspaceRoles,
   room: roomRoles,
   project_group: projectGroupRoles,
+  indoor_project: indoorProjectRoles,
 };
 
 export function renderPermissions(): string {
@@ -36,9 +38,19 @@ export function renderPermissions(): string {
     "tag on every project with that tag (`/api/teams/{id}/tags`); a person's role on a project is the strongest of",
     'these and their own. A project group is owned by its creator; every other member of the organization sees it',
     '(and only those of its projects they may read). Actions marked * create content and are refused to',
-    'unapproved accounts when `APPROVAL_REQUIRED=true`.',
+    'unapproved accounts when `APPROVAL_REQUIRED=true`. An indoor project is owned by its creator and by the',
+    "organization's owners and admins; in a team, the team's members hold their team role on it; without a team,",
+    'every member of the organization is its viewer.',
   ];
-  for (const kind of ['organization', 'team', 'workspace', 'project', 'room', 'project_group'] as const) {
+  for (const kind of [
+    'organization',
+    'team',
+    'workspace',
+    'project',
+    'room',
+    'project_group',
+    'indoor_project',
+  ] as const) {
     const roles = rolesOf[kind];
     lines.push('', `## ${kind[0]!.toUpperCase()}${kind.slice(1).replace('_', ' ')} roles`, '');
     lines.push(`| action | ${roles.join(' | ')} | what it allows |`);

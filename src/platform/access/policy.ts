@@ -11,6 +11,8 @@ export const jobRoles = ['contractor', 'insurance_adjuster', 'project_manager'] 
 export const roomRoles = ['OWNER', 'MEMBER'] as const;
 /** A project group's creator (and the organization's owners and admins) own it; every other member sees it. */
 export const projectGroupRoles = ['owner', 'member'] as const;
+/** D2S indoor projects: the creator and the organization's owners and admins own one; a team's roles carry. */
+export const indoorProjectRoles = ['owner', 'manager', 'viewer'] as const;
 
 export type OrgRoleName = (typeof orgRoles)[number];
 export type ProjectRole = (typeof projectRoles)[number];
@@ -19,8 +21,16 @@ export type WorkspaceRole = (typeof workspaceRoles)[number];
 export type JobRole = (typeof jobRoles)[number];
 export type RoomRole = (typeof roomRoles)[number];
 export type ProjectGroupRole = (typeof projectGroupRoles)[number];
+export type IndoorProjectRole = (typeof indoorProjectRoles)[number];
 
-export type ResourceKind = 'organization' | 'project' | 'team' | 'workspace' | 'room' | 'project_group';
+export type ResourceKind =
+  | 'organization'
+  | 'project'
+  | 'team'
+  | 'workspace'
+  | 'room'
+  | 'project_group'
+  | 'indoor_project';
 
 export interface Rule {
   on: ResourceKind;
@@ -355,6 +365,29 @@ export const policy = {
     roles: ['owner', 'admin'],
     summary: 'grant extensions to teams and users, change and remove the grants',
   },
+  // Indoor projects (D2S, behind the `indoor` extension): Viewer reads, Manager writes, Owner deletes.
+  'indoor.create': {
+    on: 'organization',
+    roles: everyOrgRole,
+    creates: true,
+    summary: 'create an indoor project (in a team: as its owner or manager)',
+  },
+  'indoor.read': {
+    on: 'indoor_project',
+    roles: indoorProjectRoles,
+    summary: 'see the indoor project, its data files, their rows and downloads',
+  },
+  'indoor.write': {
+    on: 'indoor_project',
+    roles: ['owner', 'manager'],
+    summary: 'edit the indoor project, upload and delete its data files',
+  },
+  'indoor.delete': { on: 'indoor_project', roles: ['owner'], summary: 'delete the indoor project' },
+  'disk_usage.manage': {
+    on: 'organization',
+    roles: ['owner', 'admin'],
+    summary: "see every member's disk usage and its history, refresh the statistics",
+  },
   'short_links.create': {
     on: 'organization',
     roles: everyOrgRole,
@@ -436,6 +469,7 @@ export type Action = keyof typeof policy;
 export const orgAdminImplies: Record<Exclude<ResourceKind, 'organization'>, string> = {
   project: 'owner',
   project_group: 'owner',
+  indoor_project: 'owner',
   room: 'OWNER',
   team: 'owner',
   workspace: 'manager',
@@ -461,7 +495,9 @@ export function strongest(kind: ResourceKind, ...roles: (string | null | undefin
             ? roomRoles
             : kind === 'project_group'
               ? projectGroupRoles
-              : workspaceRoles;
+              : kind === 'indoor_project'
+                ? indoorProjectRoles
+                : workspaceRoles;
   let best: string | null = null;
   for (const r of roles) {
     if (r && order.includes(r) && (best === null || order.indexOf(r) < order.indexOf(best))) best = r;
