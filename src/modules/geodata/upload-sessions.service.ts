@@ -40,7 +40,10 @@ export function createUploadSessionsService(
   vectors: VectorImport,
 ) {
   const { database, blobs } = deps;
-  const store = new FileStore({ directory: uploadsDirectory(deps.config) });
+  // Made on first use: a FileStore creates its directory as soon as it exists (the files module's does at
+  // start), and a process that only builds the app (the OpenAPI script) must not leave that work behind.
+  let fileStore: FileStore | null = null;
+  const store = () => (fileStore ??= new FileStore({ directory: uploadsDirectory(deps.config) }));
   const run = <T>(actor: Actor, fn: (tx: Tx, org: number) => Promise<T>) => {
     const org = orgOf(actor);
     return inScope(
@@ -67,7 +70,7 @@ export function createUploadSessionsService(
     let received: number | null;
     if (r.file_id || file) received = r.size_bytes ?? file?.size_bytes ?? null;
     else
-      received = await store.getUpload(r.tus_id).then(
+      received = await store().getUpload(r.tus_id).then(
         (u) => u.offset,
         () => null,
       );
@@ -171,7 +174,7 @@ export function createUploadSessionsService(
           .returningAll()
           .executeTakeFirstOrThrow();
         // The tus upload exists only if the session does: made last, inside the transaction.
-        await store.create(
+        await store().create(
           new Upload({
             id: tusId,
             size: b.size,
@@ -298,7 +301,7 @@ export function createUploadSessionsService(
         });
         return row;
       });
-      if (row.status === 'uploading') await store.remove(row.tus_id).catch(() => undefined);
+      if (row.status === 'uploading') await store().remove(row.tus_id).catch(() => undefined);
     },
   };
 }
