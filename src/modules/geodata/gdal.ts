@@ -18,11 +18,13 @@ function reasonOf(stderr: string, fallback: string): string {
 export async function runTool(
   command: string,
   args: string[],
-  options: { cwd?: string; maxOutput?: number; signal?: AbortSignal } = {},
+  options: { cwd?: string; maxOutput?: number; signal?: AbortSignal; background?: boolean } = {},
 ): Promise<string> {
   const max = options.maxOutput ?? 64 * 1024 ** 2;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    // Background work yields the cores to the work it runs beside (nice 19: it gets what the other leaves idle).
+    const [file, argv] = options.background ? ['nice', ['-n', '19', command, ...args]] : [command, args];
+    const child = spawn(file, argv, {
       cwd: options.cwd,
       ...(options.signal && { signal: options.signal }), // aborting kills the tool
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,10 +91,13 @@ const RASTER_INPUT = ['-if', 'GTiff'];
 /** `gdalinfo -json` of a file; GdalError with GDAL's reason when it is not a raster GDAL can read. */
 export async function gdalInfo(
   file: string,
-  options: { stats?: boolean; signal?: AbortSignal } = {},
+  options: { stats?: boolean; signal?: AbortSignal; background?: boolean } = {},
 ): Promise<GdalInfo> {
   const args = ['-json', ...RASTER_INPUT, ...(options.stats ? ['-stats'] : []), file];
-  const text = await runTool('gdalinfo', args, options.signal ? { signal: options.signal } : {});
+  const text = await runTool('gdalinfo', args, {
+    ...(options.signal && { signal: options.signal }),
+    ...(options.background && { background: true }),
+  });
   try {
     return JSON.parse(text) as GdalInfo;
   } catch {
