@@ -30,7 +30,14 @@ export async function runTool(
       stdio: ['ignore', 'pipe', 'pipe'],
       // VRT files name other files to read (any file on the server, another organization's blobs): an upload
       // is never opened as one, whatever its bytes say.
-      env: { ...process.env, GDAL_PAM_ENABLED: 'NO', CPL_LOG_ERRORS: 'ON', GDAL_SKIP: 'VRT OGR_VRT' },
+      env: {
+        ...process.env,
+        GDAL_PAM_ENABLED: 'NO',
+        CPL_LOG_ERRORS: 'ON',
+        GDAL_SKIP: 'VRT OGR_VRT',
+        // Background work decodes with every core once the work beside it has finished (GTiff, GDAL >= 3.6).
+        ...(options.background && { GDAL_NUM_THREADS: 'ALL_CPUS' }),
+      },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

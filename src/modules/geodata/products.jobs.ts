@@ -156,7 +156,10 @@ export function defineRasterJob({ jobs, blobs, database }: Pick<Deps, 'jobs' | '
         // (bench/geodata-cog.bench.ts: each serial step added its time to the job's).
         const controller = new AbortController();
         const { signal } = controller;
-        const work = Promise.all([gdalInfo(source, { stats: true, signal, background: true }), toCog(source, cog, signal)]);
+        const work = Promise.all([
+          gdalInfo(source, { stats: true, signal, background: true }),
+          toCog(source, cog, signal),
+        ]);
         work.catch(() => undefined); // awaited below, or abandoned when the header check fails
         try {
           try {

@@ -70,10 +70,12 @@ export function createUploadSessionsService(
     let received: number | null;
     if (r.file_id || file) received = r.size_bytes ?? file?.size_bytes ?? null;
     else
-      received = await store().getUpload(r.tus_id).then(
-        (u) => u.offset,
-        () => null,
-      );
+      received = await store()
+        .getUpload(r.tus_id)
+        .then(
+          (u) => u.offset,
+          () => null,
+        );
     return {
       id: r.id,
       target: r.target as 'data_product',
@@ -301,7 +303,10 @@ export function createUploadSessionsService(
         });
         return row;
       });
-      if (row.status === 'uploading') await store().remove(row.tus_id).catch(() => undefined);
+      if (row.status === 'uploading')
+        await store()
+          .remove(row.tus_id)
+          .catch(() => undefined);
     },
   };
 }
