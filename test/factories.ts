@@ -688,7 +688,7 @@ async function fillGeodataTables(
     .values({ organization_id: o, team_id: teamId, title: 'Greenhouse', created_by: userId })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx
+  const sheet = await tx
     .insertInto('indoor_project_data')
     .values({
       organization_id: o,
@@ -697,6 +697,11 @@ async function fillGeodataTables(
       original_name: 'plants.csv',
       file_type: 'spreadsheet',
     })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('indoor_data_rows')
+    .values({ organization_id: o, data_id: sheet.id, row_number: 1, cells: ['p1', 'WT', '12.5'] })
     .execute();
   const ext = await tx.selectFrom('extensions').select('id').limit(1).executeTakeFirstOrThrow();
   await tx
