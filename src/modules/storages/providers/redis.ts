@@ -35,7 +35,10 @@ export async function redisClient(o: ProviderOptions, net: Network): Promise<Sto
     uri: (key) => `${start}${key}`,
     keyOf: (uri) => (uri.startsWith(start) && uri.length > start.length ? uri.slice(start.length) : null),
     async *pages(pageSize) {
+      // SCAN's COUNT is a hint: one call may answer more keys than asked (a small keyspace comes back whole), so
+      // the keys are held until a page is full and handed out at most pageSize at a time.
       let cursor = '0';
+      let held: string[] = [];
       do {
         const [next, keys] = await client.scan(
           cursor,
@@ -45,8 +48,13 @@ export async function redisClient(o: ProviderOptions, net: Network): Promise<Sto
           pageSize,
         );
         cursor = next;
-        if (keys.length > 0) yield keys;
+        held = held.concat(keys);
+        while (held.length >= pageSize) {
+          yield held.slice(0, pageSize);
+          held = held.slice(pageSize);
+        }
       } while (cursor !== '0');
+      if (held.length > 0) yield held;
     },
     async get(key) {
       const value = await client.getBuffer(key);
