@@ -92,10 +92,13 @@ try {
     `/api/projects/${projectId}/photos?sort=captured_at&limit=50&captured_from=${filter.from}&captured_to=${filter.to}` +
     `&min_lat=${filter.minLat}&max_lat=${filter.maxLat}&min_lon=${filter.minLon}&max_lon=${filter.maxLon}` +
     `&detection_type=${filter.type}&min_confidence=${filter.conf}`;
-  // The page first (LIMIT before the tag join), then its tags: one statement.
+  // The page first (LIMIT before the tag join), then its tags: one statement, the columns the API answers with.
   const text = `
     WITH page AS (
-      SELECT p.* FROM photos p
+      SELECT p.id, p.project_id, p.status, p.error, p.original_name, p.mime_type, p.size_bytes, p.sha256, p.width,
+             p.height, p.captured_at, p.latitude, p.longitude, p.altitude, p.description, p.uploaded_by,
+             p.created_at, p.thumbnail_small_key, p.thumbnail_large_key
+      FROM photos p
       WHERE p.project_id = $1 AND p.deleted_at IS NULL
         AND p.captured_at >= $2 AND p.captured_at < $3
         AND p.latitude >= $4 AND p.latitude <= $5 AND p.longitude >= $6 AND p.longitude <= $7

@@ -14,6 +14,12 @@ export interface Database {
   kind: DatabaseKind;
   pool: pg.Pool;
   db: Kysely<DB>;
+  /**
+   * PostgreSQL only: a small pool of connections in pipeline mode for read-only units of work (scope.ts
+   * readScope), which send their opening statements and their first query without waiting between them. No
+   * cursors or COPY on these (node-postgres refuses them in pipeline mode).
+   */
+  readPool?: pg.Pool;
   /** Changes announced by the database (see change-notices.ts); the read cache listens. */
   changes: ChangeNotices;
   close(): Promise<void>;
@@ -46,7 +52,12 @@ function changesOf(pool: pg.Pool): ChangeNotices {
   return changes;
 }
 
-export function wrapPool(kind: DatabaseKind, pool: pg.Pool, release: () => Promise<void>): Database {
+export function wrapPool(
+  kind: DatabaseKind,
+  pool: pg.Pool,
+  release: () => Promise<void>,
+  readPool?: pg.Pool,
+): Database {
   const changes = changesOf(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
@@ -54,10 +65,12 @@ export function wrapPool(kind: DatabaseKind, pool: pg.Pool, release: () => Promi
     kind,
     pool,
     db,
+    ...(readPool ? { readPool } : {}),
     changes,
     async close() {
       if (closed) return;
       closed = true;
+      await readPool?.end();
       await db.destroy(); // ends the pool
       await release();
     },
@@ -70,26 +83,35 @@ export async function connectPostgres(
   timeoutMs: number,
   release: () => Promise<void> = async () => {},
 ): Promise<Database> {
-  const pool = new pg.Pool({
+  const settings = {
     connectionString: url,
-    max,
     connectionTimeoutMillis: timeoutMs,
     idleTimeoutMillis: 30_000,
     types,
     // Unique per pool: the change feed tells its own process's changes from other processes' by it.
     application_name: `groundtruth:${randomBytes(4).toString('hex')}`,
-  });
+  };
+  const pool = new pg.Pool({ ...settings, max });
   // A dead pool must not crash the process on an idle-client error; the next query reports it.
   pool.on('error', () => {});
   changesOf(pool);
+  // Opened lazily: a connection is made on a read's first use. Its writes are change-free (READ ONLY), so the
+  // change feed does not watch it.
+  const readPool = new pg.Pool({
+    ...settings,
+    max: Math.max(1, Math.ceil(max / 2)),
+    pipeline: true,
+  } as pg.PoolConfig);
+  readPool.on('error', () => {});
   try {
     const client = await pool.connect();
     client.release();
   } catch (err) {
     await pool.end().catch(() => {});
+    await readPool.end().catch(() => {});
     throw new StartupError(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
   }
-  return wrapPool('postgres', pool, release);
+  return wrapPool('postgres', pool, release, readPool);
 }
 
 export function poolFromEmbedded(embedded: EmbeddedDatabase): pg.Pool {

@@ -53,15 +53,24 @@ export async function inScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => P
   });
 }
 
+/** What readScope needs of the database: the Kysely, and on PostgreSQL the pipelined pool for reads. */
+export interface ReadTarget {
+  db: Kysely<DB>;
+  readPool?: Pool;
+}
+
 /**
  * inScope for reads: a READ ONLY transaction (a write in it fails), answered as soon as `fn` has its result;
  * the COMMIT, which has nothing to make durable, finishes after the caller has moved on, before the connection
- * goes back to the pool.
+ * goes back to the pool. On PostgreSQL the opening statements and `fn`'s first query go out together on a
+ * pipelined connection (no cursors or COPY in `fn` there).
  */
-export function readScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function readScope<T>(target: ReadTarget, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (target.readPool) return pipelinedRead(target.readPool, scope, fn);
   return new Promise<T>((resolve, reject) => {
     let answered = false;
-    db.connection()
+    target.db
+      .connection()
       .execute(async (conn) => {
         await open(conn, scope, true);
         let result: T;
@@ -82,14 +91,108 @@ export function readScope<T>(db: Kysely<DB>, scope: Scope, fn: (tx: Tx) => Promi
   });
 }
 
+interface ClientHandle {
+  tx: Tx;
+  /** An opener to send with the next query, in the same write (pipelinedRead), and its outcome once sent. */
+  pending: string | null;
+  opened: Promise<Error | null> | null;
+}
+
+const handles = new WeakMap<PoolClient, ClientHandle>();
+
+/**
+ * A Kysely over one checked-out client, made once per pooled connection and kept with it (Kysely "releases"
+ * its connection after each query; this one stays). A pending opener goes out corked together with the next
+ * query: one write, and the server reads both at once.
+ */
+function handleOf(client: PoolClient): ClientHandle {
+  let handle = handles.get(client);
+  if (!handle) {
+    const h: ClientHandle = { tx: null as never, pending: null, opened: null };
+    const query = (text: string, values?: unknown[]) => {
+      if (h.pending === null) return client.query(text, values);
+      const stream = (client as unknown as { connection?: { stream?: { cork(): void; uncork(): void } } })
+        .connection?.stream;
+      stream?.cork();
+      try {
+        sendOpener(client, h);
+        return client.query(text, values);
+      } finally {
+        stream?.uncork();
+      }
+    };
+    h.tx = new Kysely<DB>({
+      dialect: new PostgresDialect({
+        pool: { connect: async () => ({ query, release: () => {} }), end: async () => {} } as never,
+      }),
+    });
+    handles.set(client, h);
+    handle = h;
+  }
+  return handle;
+}
+
+function sendOpener(client: PoolClient, h: ClientHandle): Promise<Error | null> {
+  if (h.pending !== null) {
+    const text = h.pending;
+    h.pending = null;
+    h.opened = client.query(text).then(
+      () => null,
+      (err: Error) => err,
+    );
+  }
+  return h.opened ?? Promise.resolve(null);
+}
+
+async function pipelinedRead<T>(pool: Pool, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const text = opener(scope, true);
+  const client = await pool.connect();
+  const h = handleOf(client);
+  // The opener waits for `fn`'s first statement and goes out with it, unanswered: on a pipelined connection
+  // the statement follows the opener without a round trip between. If any opening statement fails, the
+  // transaction is aborted and every statement behind it fails too ("current transaction is aborted"); and
+  // nothing `fn` got is returned unless the opener succeeded.
+  h.pending = text;
+  h.opened = null;
+  const finish = (command: 'COMMIT' | 'ROLLBACK') =>
+    client.query(command).then(
+      () => client.release(),
+      (err: Error) => client.release(err),
+    );
+  let result: T;
+  try {
+    result = await fn(h.tx);
+  } catch (err) {
+    const failed = h.opened ? await h.opened : null;
+    if (h.pending !== null) {
+      // `fn` failed before its first statement: no transaction was opened.
+      h.pending = null;
+      client.release();
+    } else void finish('ROLLBACK');
+    throw failed ? openerError(failed) : err;
+  }
+  // A `fn` that sent nothing still has its membership checked before it answers.
+  const failed = await sendOpener(client, h);
+  if (failed) {
+    void finish('ROLLBACK');
+    throw openerError(failed);
+  }
+  void finish('COMMIT');
+  return result;
+}
+
+function openerError(err: Error): Error {
+  if ((err as { code?: string }).code === NOT_A_MEMBER)
+    return new AppError('not_found', 'organization not found');
+  return err;
+}
+
 async function open(conn: Tx, scope: Scope, readOnly: boolean): Promise<void> {
   try {
     await sql.raw(opener(scope, readOnly)).execute(conn);
   } catch (err) {
     await sql.raw('ROLLBACK').execute(conn);
-    if ((err as { code?: string }).code === NOT_A_MEMBER)
-      throw new AppError('not_found', 'organization not found');
-    throw err;
+    throw openerError(err as Error);
   }
 }
 
@@ -121,15 +224,10 @@ export async function holdScope(pool: Pool, scope: Scope): Promise<HeldScope> {
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     client.release();
-    if ((err as { code?: string }).code === NOT_A_MEMBER)
-      throw new AppError('not_found', 'organization not found');
-    throw err;
+    throw openerError(err as Error);
   }
-  // Kysely "releases" its connection after each query; this one stays with the caller until end().
-  const shared = { query: client.query.bind(client), release: () => {} };
-  const tx = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: { connect: async () => shared, end: async () => {} } as never }),
-  });
+  // Stays with the caller until end().
+  const tx = handleOf(client).tx;
   let ended = false;
   return {
     tx,

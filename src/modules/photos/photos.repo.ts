@@ -5,6 +5,30 @@ import type { Photos } from '../../db/types.ts';
 
 export type PhotoRow = Selectable<Photos>;
 
+/** The columns a photo listing answers with (no EXIF, storage keys or bookkeeping: less to read and parse). */
+const LISTED = [
+  'id',
+  'project_id',
+  'status',
+  'error',
+  'original_name',
+  'mime_type',
+  'size_bytes',
+  'sha256',
+  'width',
+  'height',
+  'captured_at',
+  'latitude',
+  'longitude',
+  'altitude',
+  'description',
+  'uploaded_by',
+  'created_at',
+  'thumbnail_small_key',
+  'thumbnail_large_key',
+] as const;
+export type ListedPhotoRow = Pick<PhotoRow, (typeof LISTED)[number]>;
+
 export interface PhotoTag {
   id: number;
   name: string;
@@ -115,11 +139,11 @@ export interface PhotoFilter {
  * answers: (project, created_at|captured_at, id), (project, latitude, longitude), photo_tags (photo, tag),
  * detections (photo, type, confidence) and the partial index of unconfirmed detections.
  */
-export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<(PhotoRow & { tags: PhotoTag[] })[]> {
+export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<(ListedPhotoRow & { tags: PhotoTag[] })[]> {
   const col = f.sort;
   // The tags of each photo of the page come in the same statement (computed only for the rows returned).
   let q = live(tx)
-    .selectAll('photos')
+    .select(LISTED.map((c) => `photos.${c}` as const))
     .select(
       sql<PhotoTag[]>`coalesce((
         SELECT json_agg(json_build_object('id', c.id, 'name', c.name, 'source', pt.source, 'color', c.color)

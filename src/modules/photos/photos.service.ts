@@ -25,6 +25,7 @@ import {
   findBySha,
   findPhoto,
   insertPhoto,
+  type ListedPhotoRow,
   listPhotos,
   lockContent,
   markPhotoDeleted,
@@ -47,7 +48,7 @@ export async function visiblePhoto(tx: Tx, actor: Actor, id: number, action: Act
   return row;
 }
 
-export function toPhoto(row: PhotoRow, tags: PhotoTag[], withExif: boolean) {
+export function toPhoto(row: ListedPhotoRow & { exif?: unknown }, tags: PhotoTag[], withExif: boolean) {
   const base = `/api/photos/${row.id}`;
   return {
     id: row.id,
@@ -275,7 +276,7 @@ export function createPhotosService(deps: Pick<Deps, 'database' | 'config' | 'bl
 
     async list(actor: Actor, projectId: number, q: ListQuery) {
       const filter = filterOf(projectId, q);
-      return readScope(database.db, scope(actor), async (tx) => {
+      return readScope(database, scope(actor), async (tx) => {
         await can(tx, actor, 'photos.read', projectId);
         const rows = await listPhotos(tx, { ...filter, limit: filter.limit + 1 });
         const page = rows.slice(0, filter.limit);
