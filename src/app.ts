@@ -31,6 +31,7 @@ import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerLabelStudioErrors } from './platform/http/label-studio.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
+import { buildSerializer } from './platform/http/serializer.ts';
 import { validatorCompiler } from './platform/http/validator.ts';
 import { registerWebUi } from './platform/http/web.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
@@ -83,6 +84,7 @@ export async function buildApp({ config, database, secrets = loadSecrets(config)
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    schemaController: { compilersFactory: { buildSerializer } },
   })
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
