@@ -228,6 +228,7 @@ export default function MapPage() {
     <div className="geo">
       <PageHeader title={`${project.data.title} · map`}>
         <Link to={`/projects/${projectId}`}>Project settings</Link>
+        <Link to={`/projects/${projectId}/geodata`}>Flights and data products</Link>
         <button type="button" onClick={() => publish.mutate(!published)} disabled={publish.isPending}>
           {published ? 'Unpublish' : 'Publish'}
         </button>
