@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { api, call, type Ok } from '../api/client';
 import { useCurrentOrg } from '../session';
 import { type Column, PagedTable } from '../ui/PagedTable';
-import { Field, formatDate, PageHeader } from '../ui/ui';
+import { SearchForm } from '../ui/SearchForm';
+import { formatDate, PageHeader } from '../ui/ui';
 
 const PAGE_SIZE = 50;
 type Entry = Ok<'/api/organizations/{id}/audit-log', 'get'>['results'][number];
@@ -24,7 +25,6 @@ const columns: Column<Entry>[] = [
 export default function AuditLog() {
   const { org } = useCurrentOrg();
   const [page, setPage] = useState(1);
-  const [action, setAction] = useState('');
   const [applied, setApplied] = useState('');
   const log = useQuery({
     queryKey: ['audit-log', org?.id, applied, page],
@@ -43,24 +43,15 @@ export default function AuditLog() {
   return (
     <>
       <PageHeader title="Audit log" />
-      <search>
-        <form
-          className="toolbar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setPage(1);
-            setApplied(action.trim());
-          }}
-        >
-          <Field
-            label="Action"
-            placeholder="e.g. project.member.add"
-            value={action}
-            onChange={(e) => setAction(e.target.value)}
-          />
-          <button type="submit">Filter</button>
-        </form>
-      </search>
+      <SearchForm
+        label="Action"
+        button="Filter"
+        placeholder="e.g. project.member.add"
+        onSearch={(text) => {
+          setPage(1);
+          setApplied(text);
+        }}
+      />
       <PagedTable
         query={log}
         caption="Audit log"

@@ -7,6 +7,7 @@ import { api, call } from '../../api/client';
 import { useCurrentOrg } from '../../session';
 import { FormPanel, useDraft } from '../../ui/FormPanel';
 import { PagedTable, useFilters } from '../../ui/PagedTable';
+import { SearchForm } from '../../ui/SearchForm';
 import { Field, formatDate, PageHeader, roleLabel, Select, TextArea } from '../../ui/ui';
 
 const PAGE_SIZE = 25;
@@ -69,7 +70,6 @@ function IndoorForm({ onDone }: { onDone: () => void }) {
 export default function IndoorProjects() {
   const { org } = useCurrentOrg();
   const [creating, setCreating] = useState(false);
-  const [search, setSearch] = useState('');
   const { filters, setFilter, page, setPage } = useFilters({ search: '' });
   const projects = useQuery({
     queryKey: ['indoor-projects', org?.id, filters, page],
@@ -97,18 +97,7 @@ export default function IndoorProjects() {
         Greenhouse and lab experiments: spreadsheets of measurements (CSV, TSV, XLSX) and images.
       </p>
       {creating ? <IndoorForm onDone={() => setCreating(false)} /> : null}
-      <search>
-        <form
-          className="toolbar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setFilter({ search: search.trim() });
-          }}
-        >
-          <Field label="Search titles" value={search} onChange={(e) => setSearch(e.target.value)} />
-          <button type="submit">Search</button>
-        </form>
-      </search>
+      <SearchForm label="Search titles" onSearch={(text) => setFilter({ search: text })} />
       <PagedTable
         query={projects}
         caption="Indoor projects"

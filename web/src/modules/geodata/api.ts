@@ -8,9 +8,27 @@ export type Campaign = Ok<'/api/projects/{id}/campaigns', 'get'>['results'][numb
 export type IndoorProject = Ok<'/api/indoor-projects/{id}', 'get'>;
 export type IndoorData = Ok<'/api/indoor-data/{id}', 'get'>;
 
-export const SENSORS = ['RGB', 'Multispectral', 'LiDAR', 'Thermal', 'Hyperspectral', 'Other'] as const;
-export type Sensor = (typeof SENSORS)[number];
-export const DATA_TYPES = [
+/**
+ * Every member of the API's union U, in the order given: a member missing from the list, or one the API does
+ * not have, fails the typecheck (the lists are the server's enums, which the browser needs at run time).
+ */
+const everyOf =
+  <U extends string>() =>
+  <const T extends readonly U[]>(values: T & ([U] extends [T[number]] ? unknown : never)): T =>
+    values;
+
+export type Sensor = Flight['sensor'];
+export type DataType = Product['data_type'];
+export type ProductStatus = Product['status'];
+export const SENSORS = everyOf<Sensor>()([
+  'RGB',
+  'Multispectral',
+  'LiDAR',
+  'Thermal',
+  'Hyperspectral',
+  'Other',
+]);
+export const DATA_TYPES = everyOf<DataType>()([
   'ortho',
   'dsm',
   'dtm',
@@ -22,10 +40,8 @@ export const DATA_TYPES = [
   'gli',
   'point_cloud',
   'other',
-] as const;
-export type DataType = (typeof DATA_TYPES)[number];
-export const PRODUCT_STATUSES = ['pending', 'processing', 'ready', 'failed'] as const;
-export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+]);
+export const PRODUCT_STATUSES = everyOf<ProductStatus>()(['pending', 'processing', 'ready', 'failed']);
 
 /** "All" and then each value, for a filter's select. */
 export const choices = (values: readonly string[], all = 'All') => [
