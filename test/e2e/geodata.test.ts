@@ -92,8 +92,37 @@ describe(`geodata screens end to end [${kind}]`, { skip: missing ? `skipped: ${m
     await world.accessible(page, 'the flight page');
     await world.snap(page, 'geodata-flight');
 
+    // A second flight, deleted from its page (owners; the project is not published yet).
+    const spare = await app.inject({
+      method: 'POST',
+      url: `/api/projects/${projectId}/flights`,
+      headers: owner.headers,
+      payload: {
+        name: 'Spare',
+        acquisition_date: '2026-06-02',
+        altitude: 60,
+        side_overlap: 60,
+        forward_overlap: 70,
+        sensor: 'RGB',
+        platform: 'M300',
+        pilot_id: owner.id,
+      },
+    });
+    assert.equal(spare.statusCode, 201, spare.body);
+    await page.goto(`/flights/${spare.json().id}`);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete flight' }).click();
+    await page.getByRole('heading', { name: 'Field 9 · geodata' }).waitFor();
+    await flightLink.waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Spare (2026-06-02)' }).count(), 0);
+    const gone = await app.inject({
+      method: 'GET',
+      url: `/api/flights/${spare.json().id}`,
+      headers: owner.headers,
+    });
+    assert.equal(gone.statusCode, 404);
+
     // Publishing: the STAC collection link and a short link to the public map.
-    await page.getByRole('link', { name: 'Field 9' }).click();
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const stac = page.getByRole('link', { name: 'STAC collection' });
     await stac.waitFor();
@@ -124,8 +153,22 @@ describe(`geodata screens end to end [${kind}]`, { skip: missing ? `skipped: ${m
     await page.getByRole('button', { name: 'Grant' }).click();
     await page.getByRole('cell', { name: 'indoor', exact: true }).waitFor();
     await page.getByText('yours', { exact: true }).waitFor();
+    await page.getByLabel('Extension', { exact: true }).selectOption({ label: 'breedbase' });
+    await page.getByRole('button', { name: 'Grant' }).click();
+    await page.getByRole('cell', { name: 'breedbase', exact: true }).waitFor();
     await world.accessible(page, 'the extensions page');
     await world.snap(page, 'geodata-extensions');
+
+    // With the breedbase extension, a Breedbase connection on the project (its secret never shown back).
+    await page.goto(`/projects/${projectId}/geodata`);
+    await page.getByRole('button', { name: 'Add a connection' }).click();
+    await page.getByLabel('Breedbase URL').fill('https://breedbase.example.org');
+    await page.getByLabel('Trial ids').fill('T1, T2');
+    await page.getByLabel('Password or token').fill('s3cret-token');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('cell', { name: 'https://breedbase.example.org' }).waitFor();
+    await page.getByRole('cell', { name: 'T1, T2' }).waitFor();
+    assert.equal(await page.getByText('s3cret-token').count(), 0);
 
     await page.goto('/indoor');
     await page.getByRole('button', { name: 'New indoor project' }).click();
@@ -172,7 +215,7 @@ describe(`geodata screens end to end [${kind}]`, { skip: missing ? `skipped: ${m
     await summary.waitFor();
     const before = (await summary.textContent()) ?? '';
     const doneBefore = Number(/(\d+) of 5/.exec(before)?.[1]);
-    await page.getByRole('checkbox', { name: 'Invite collaborators' }).click();
+    await page.getByRole('checkbox', { name: 'Invite collaborators' }).check();
     await page.getByText(`Getting started: ${doneBefore + 1} of 5 steps done`).waitFor();
     await world.accessible(page, 'the labeling screen with its checklist');
     await world.snap(page, 'geodata-onboarding');

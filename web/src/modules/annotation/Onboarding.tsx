@@ -2,6 +2,7 @@
 // it is done, and ticks itself when the project does it (the server's triggers); managers may tick or untick a
 // step by hand, or all at once. Folded away once every step is done.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, call } from '../../api/client';
 import { ErrorBox } from '../../ui/ui';
@@ -27,6 +28,7 @@ const target = (projectId: number, link: string | null): string | null => {
 export function Onboarding({ project }: { project: AnnotationProject }) {
   const client = useQueryClient();
   const key = ['onboarding', project.id];
+  const [wanted, setWanted] = useState<{ step: string; finished: boolean } | null>(null);
   const steps = useQuery({
     queryKey: key,
     queryFn: () => call(api.GET('/api/projects/{id}/onboarding', { params: { path: { id: project.id } } })),
@@ -53,11 +55,13 @@ export function Onboarding({ project }: { project: AnnotationProject }) {
               <label className="check">
                 <input
                   type="checkbox"
-                  checked={
-                    mark.isPending && mark.variables.step === s.code ? mark.variables.finished : s.finished
-                  }
+                  checked={wanted?.step === s.code ? wanted.finished : s.finished}
                   disabled={!manage || mark.isPending}
-                  onChange={(e) => mark.mutate({ step: s.code, finished: e.target.checked })}
+                  onChange={(e) => {
+                    const change = { step: s.code, finished: e.target.checked };
+                    setWanted(change); // at once: the mutation's own state reaches React a tick later
+                    mark.mutate(change, { onSettled: () => setWanted(null) });
+                  }}
                 />{' '}
                 <strong>{s.title}</strong>
               </label>

@@ -2,6 +2,7 @@
 // (the list is polled until none is pending or processing); public/private with the share link; downloads of
 // the file as uploaded and of its COG; delete (owners, not once published).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, call } from '../../api/client';
 import { JobProgress } from '../../ui/JobProgress';
 import { type Column, PagedTable, useFilters } from '../../ui/PagedTable';
@@ -40,15 +41,19 @@ function Sharing({ product, manage, published }: { product: Product; manage: boo
       return client.invalidateQueries({ queryKey: ['geo-products', product.project_id] });
     },
   });
+  const [wanted, setWanted] = useState<boolean | null>(null);
   const url = permission.data?.public_url;
   return (
     <>
       <label className="check">
         <input
           type="checkbox"
-          checked={share.isPending ? share.variables : product.is_public}
+          checked={wanted ?? product.is_public}
           disabled={!manage || published || share.isPending}
-          onChange={(e) => share.mutate(e.target.checked)}
+          onChange={(e) => {
+            setWanted(e.target.checked); // at once: the mutation's own state reaches React a tick later
+            share.mutate(e.target.checked, { onSettled: () => setWanted(null) });
+          }}
         />{' '}
         Public
       </label>
