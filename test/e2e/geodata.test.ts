@@ -228,7 +228,24 @@ describe(`geodata screens end to end [${kind}]`, { skip: missing ? `skipped: ${m
     await page.getByRole('button', { name: 'Mark every step done' }).click();
     await page.getByText('Getting started: 5 of 5 steps done').waitFor();
 
-    assert.deepEqual(world.problems, []);
     await context.close();
+
+    // At phone width the geodata, flight and rows screens fit (their tables scroll inside themselves).
+    const phone = await world.newContext(390, 800);
+    await world.signIn(phone.page, owner);
+    for (const [url, heading] of [
+      ['/indoor', 'Indoor projects'],
+      [`/projects/${projectId}/geodata`, 'Field 9 · geodata'],
+    ] as const) {
+      await phone.page.goto(url);
+      await phone.page.getByRole('heading', { name: heading }).waitFor();
+      assert.ok((await world.overflow(phone.page)) <= 0, `${url} fits a phone`);
+    }
+    await phone.page.getByRole('link', { name: 'North block (2026-06-01)' }).click();
+    await phone.page.getByRole('heading', { name: 'Flight North block (2026-06-01)' }).waitFor();
+    assert.ok((await world.overflow(phone.page)) <= 0, 'the flight page fits a phone');
+    await world.snap(phone.page, 'geodata-flight-phone');
+    await phone.context.close();
+    assert.deepEqual(world.problems, []);
   });
 });

@@ -72,5 +72,6 @@ export function useGeoFields(projectId: number) {
   return useQuery({
     queryKey: ['geo-fields', projectId],
     queryFn: () => call(api.GET('/api/projects/{id}/geodata', { params: { path: { id: projectId } } })),
+    enabled: projectId > 0,
   });
 }
