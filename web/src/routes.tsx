@@ -3,6 +3,13 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { annotationRoutes } from './modules/annotation/routes';
+import {
+  diskUsageIndex,
+  extensionsIndex,
+  geodataRoutes,
+  indoorIndex,
+  PublicMap,
+} from './modules/geodata/routes';
 import { mlRoutes } from './modules/ml/routes';
 import { billingIndex, orderRoutes, ordersIndex } from './modules/orders/routes';
 import { photoRoutes } from './modules/photos/routes';
@@ -30,8 +37,6 @@ const ApiKeys = lazy(() => import('./pages/ApiKeys'));
 const AuditLog = lazy(() => import('./pages/AuditLog'));
 const Jobs = lazy(() => import('./pages/Jobs'));
 const NotFound = lazy(() => import('./pages/NotFound'));
-const GeoMap = lazy(() => import('./modules/geodata/MapPage'));
-const PublicMap = lazy(() => import('./modules/geodata/PublicMap'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -48,6 +53,9 @@ export const shellRoutes = [
   { path: 'jobs', label: 'Jobs', element: page(<Jobs />) },
   { path: 'orders', label: 'Orders', element: ordersIndex },
   { path: 'billing', label: 'Payments and billing', element: billingIndex },
+  { path: 'indoor', label: 'Indoor projects', element: indoorIndex },
+  { path: 'disk-usage', label: 'Disk usage', element: diskUsageIndex },
+  { path: 'extensions', label: 'Extensions', element: extensionsIndex },
 ] as const;
 
 export const router = createBrowserRouter([
@@ -78,7 +86,7 @@ export const router = createBrowserRouter([
       ...mlRoutes,
       ...storageRoutes,
       ...orderRoutes,
-      { path: 'projects/:id/map', element: page(<GeoMap />) },
+      ...geodataRoutes,
       { path: '*', element: page(<NotFound />) },
     ],
   },

@@ -1,16 +1,30 @@
 // The organization's audit log (owners and admins), newest first, paged, filtered by action.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, call } from '../api/client';
+import { api, call, type Ok } from '../api/client';
 import { useCurrentOrg } from '../session';
-import { Empty, ErrorBox, Field, formatDate, Loading, PageHeader, Pager } from '../ui/ui';
+import { type Column, PagedTable } from '../ui/PagedTable';
+import { SearchForm } from '../ui/SearchForm';
+import { formatDate, PageHeader } from '../ui/ui';
 
 const PAGE_SIZE = 50;
+type Entry = Ok<'/api/organizations/{id}/audit-log', 'get'>['results'][number];
+
+const columns: Column<Entry>[] = [
+  { header: 'When', cell: (e) => formatDate(e.created_at) },
+  { header: 'Who', cell: (e) => e.actor?.username ?? '—' },
+  { header: 'Action', cell: (e) => e.action, className: 'mono' },
+  { header: 'Target', cell: (e) => (e.target_type ? `${e.target_type} ${e.target_id ?? ''}` : '—') },
+  {
+    header: 'From',
+    cell: (e) => [e.ip, e.auth_method].filter(Boolean).join(' · ') || '—',
+    className: 'small',
+  },
+];
 
 export default function AuditLog() {
   const { org } = useCurrentOrg();
   const [page, setPage] = useState(1);
-  const [action, setAction] = useState('');
   const [applied, setApplied] = useState('');
   const log = useQuery({
     queryKey: ['audit-log', org?.id, applied, page],
@@ -29,55 +43,26 @@ export default function AuditLog() {
   return (
     <>
       <PageHeader title="Audit log" />
-      <search>
-        <form
-          className="toolbar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setPage(1);
-            setApplied(action.trim());
-          }}
-        >
-          <Field
-            label="Action"
-            placeholder="e.g. project.member.add"
-            value={action}
-            onChange={(e) => setAction(e.target.value)}
-          />
-          <button type="submit">Filter</button>
-        </form>
-      </search>
-      <ErrorBox error={log.error} />
-      {log.isLoading ? <Loading what="Loading the audit log" /> : null}
-      {log.data?.count === 0 ? <Empty>No entries{applied ? ` for “${applied}”` : ''}.</Empty> : null}
-      {log.data?.count ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Audit log</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.results.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDate(e.created_at)}</td>
-                  <td>{e.actor?.username ?? '—'}</td>
-                  <td className="mono">{e.action}</td>
-                  <td>{e.target_type ? `${e.target_type} ${e.target_id ?? ''}` : '—'}</td>
-                  <td className="small">{[e.ip, e.auth_method].filter(Boolean).join(' · ') || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {log.data ? <Pager page={page} pageSize={PAGE_SIZE} count={log.data.count} onPage={setPage} /> : null}
+      <SearchForm
+        label="Action"
+        button="Filter"
+        placeholder="e.g. project.member.add"
+        onSearch={(text) => {
+          setPage(1);
+          setApplied(text);
+        }}
+      />
+      <PagedTable
+        query={log}
+        caption="Audit log"
+        loading="Loading the audit log"
+        empty={`No entries${applied ? ` for “${applied}”` : ''}.`}
+        rowKey={(e) => e.id}
+        columns={columns}
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+      />
     </>
   );
 }

@@ -1,13 +1,39 @@
 // Background jobs of the organization with live progress: polled while any is queued or running.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, call } from '../api/client';
+import { api, call, type Ok } from '../api/client';
 import { useCurrentOrg } from '../session';
-import { Empty, ErrorBox, formatDate, Loading, PageHeader, Pager, roleLabel, Select } from '../ui/ui';
+import { type Column, PagedTable } from '../ui/PagedTable';
+import { formatDate, PageHeader, roleLabel, Select } from '../ui/ui';
 
 const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 type State = (typeof STATES)[number];
 const PAGE_SIZE = 50;
+type Job = Ok<'/api/jobs', 'get'>['results'][number];
+
+const columns: Column<Job>[] = [
+  {
+    header: 'Job',
+    cell: (j) => (
+      <>
+        <span className="mono">{j.kind}</span> #{j.id}
+        {j.message ? <div className="muted small">{j.message}</div> : null}
+        {j.error ? <div className="error small">{j.error}</div> : null}
+      </>
+    ),
+  },
+  { header: 'State', cell: (j) => <span className={`state state-${j.state}`}>{roleLabel(j.state)}</span> },
+  {
+    header: 'Progress',
+    cell: (j) => (
+      <>
+        <progress max={100} value={j.progress} aria-label={`Progress of job ${j.id}`} /> {j.progress}%
+      </>
+    ),
+  },
+  { header: 'Started', cell: (j) => formatDate(j.started_at) },
+  { header: 'Finished', cell: (j) => formatDate(j.finished_at) },
+];
 
 export default function Jobs() {
   const { org } = useCurrentOrg();
@@ -40,50 +66,17 @@ export default function Jobs() {
           options={[{ value: '', label: 'All' }, ...STATES.map((s) => ({ value: s, label: roleLabel(s) }))]}
         />
       </div>
-      <ErrorBox error={jobs.error} />
-      {jobs.isLoading ? <Loading what="Loading jobs" /> : null}
-      {jobs.data?.count === 0 ? (
-        <Empty>
-          No jobs{state ? ` in state ${state}` : ''}. Imports, exports and conversions appear here.
-        </Empty>
-      ) : null}
-      {jobs.data?.count ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Jobs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">State</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Started</th>
-                <th scope="col">Finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.data.results.map((j) => (
-                <tr key={j.id}>
-                  <td>
-                    <span className="mono">{j.kind}</span> #{j.id}
-                    {j.message ? <div className="muted small">{j.message}</div> : null}
-                    {j.error ? <div className="error small">{j.error}</div> : null}
-                  </td>
-                  <td>
-                    <span className={`state state-${j.state}`}>{roleLabel(j.state)}</span>
-                  </td>
-                  <td>
-                    <progress max={100} value={j.progress} aria-label={`Progress of job ${j.id}`} />{' '}
-                    {j.progress}%
-                  </td>
-                  <td>{formatDate(j.started_at)}</td>
-                  <td>{formatDate(j.finished_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {jobs.data ? <Pager page={page} pageSize={PAGE_SIZE} count={jobs.data.count} onPage={setPage} /> : null}
+      <PagedTable
+        query={jobs}
+        caption="Jobs"
+        loading="Loading jobs"
+        empty={`No jobs${state ? ` in state ${state}` : ''}. Imports, exports and conversions appear here.`}
+        rowKey={(j) => j.id}
+        columns={columns}
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+      />
     </>
   );
 }

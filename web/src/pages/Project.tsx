@@ -321,9 +321,14 @@ export default function Project() {
               </Link>
             ) : null}
             {project.data.modules.includes('geodata') ? (
-              <Link className="button-link" to={`/projects/${project.data.id}/map`}>
-                Map
-              </Link>
+              <>
+                <Link className="button-link" to={`/projects/${project.data.id}/geodata`}>
+                  Geodata
+                </Link>
+                <Link className="button-link" to={`/projects/${project.data.id}/map`}>
+                  Map
+                </Link>
+              </>
             ) : null}
             <Link className="button-link" to={`/projects/${project.data.id}/labeling`}>
               Labeling

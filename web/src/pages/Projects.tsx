@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import { useCurrentOrg } from '../session';
+import { SearchForm } from '../ui/SearchForm';
 import { Empty, ErrorBox, Field, Loading, PageHeader, Pager, roleLabel, TextArea } from '../ui/ui';
 
 const PAGE_SIZE = 20;
@@ -60,7 +61,6 @@ export default function Projects() {
   const [params, setParams] = useSearchParams();
   const search = params.get('search') ?? '';
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
-  const [draft, setDraft] = useState(search);
   const [creating, setCreating] = useState(false);
   const projects = useQuery({
     queryKey: ['projects', org?.id, search, page],
@@ -90,23 +90,12 @@ export default function Projects() {
         ) : null}
       </PageHeader>
       {creating ? <CreateProject onDone={() => setCreating(false)} /> : null}
-      <search>
-        <form
-          className="toolbar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            go({ search: draft.trim(), page: 1 });
-          }}
-        >
-          <Field
-            label="Search projects"
-            type="search"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-          />
-          <button type="submit">Search</button>
-        </form>
-      </search>
+      <SearchForm
+        label="Search projects"
+        type="search"
+        initial={search}
+        onSearch={(text) => go({ search: text, page: 1 })}
+      />
       <ErrorBox error={projects.error} />
       {projects.isLoading ? <Loading what="Loading projects" /> : null}
       {projects.data && projects.data.count === 0 ? (

@@ -1,10 +1,10 @@
 // Export: pick a format, include unlabeled tasks or not, download with progress; the API's message on error.
 import { type FormEvent, useState } from 'react';
 import { useOutletContext } from 'react-router';
+import { download, formatBytes, type Progress } from '../../api/transfer';
 import { ErrorBox, Select } from '../../ui/ui';
 import { exportTypesFor } from './api';
 import type { ProjectContext } from './Layout';
-import { download, formatBytes, type Progress } from './upload';
 
 export default function Export() {
   const { project } = useOutletContext<ProjectContext>();

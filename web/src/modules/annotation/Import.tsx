@@ -4,9 +4,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useId, useRef, useState } from 'react';
 import { Link, useOutletContext } from 'react-router';
 import { api, call, messageOf } from '../../api/client';
+import { formatBytes, type Progress, postWithProgress } from '../../api/transfer';
 import { ErrorBox } from '../../ui/ui';
 import type { ProjectContext } from './Layout';
-import { formatBytes, type Progress, postWithProgress } from './upload';
 
 type Summary = { task_count: number; annotation_count: number; prediction_count: number; import: number };
 type Phase =

@@ -6,6 +6,7 @@ import { api, call } from '../../api/client';
 import { ErrorBox, Loading, PageHeader } from '../../ui/ui';
 import { type AnnotationProject, canManage, useAnnotationProject } from './api';
 import './annotation.css';
+import { Onboarding } from './Onboarding';
 
 const tabs = [
   { to: '', label: 'Data', end: true },
@@ -74,6 +75,7 @@ export default function Layout() {
           </PageHeader>
           {project.data.modules.includes('annotation') ? (
             <>
+              <Onboarding project={project.data} />
               <nav className="ann-tabs" aria-label="Labeling">
                 {tabs.map((t) => (
                   <NavLink key={t.to} to={t.to} end={t.end}>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, call, type Ok } from '../../api/client';
 import { Empty, ErrorBox, Loading, PageHeader, Select } from '../../ui/ui';
+import { useGeoFields } from './api';
 import { MapView, type RasterLayer, unionBounds } from './MapView';
 import { Upload } from './Upload';
 
@@ -47,10 +48,7 @@ function useProjectGeo(projectId: number) {
         throw e;
       }),
   });
-  const fields = useQuery({
-    queryKey: ['geo-fields', projectId],
-    queryFn: () => call(api.GET('/api/projects/{id}/geodata', { params: { path: { id: projectId } } })),
-  });
+  const fields = useGeoFields(projectId);
   const flights = useQuery({
     queryKey: ['geo-flights', projectId],
     queryFn: () =>
@@ -228,6 +226,7 @@ export default function MapPage() {
     <div className="geo">
       <PageHeader title={`${project.data.title} · map`}>
         <Link to={`/projects/${projectId}`}>Project settings</Link>
+        <Link to={`/projects/${projectId}/geodata`}>Flights and data products</Link>
         <button type="button" onClick={() => publish.mutate(!published)} disabled={publish.isPending}>
           {published ? 'Unpublish' : 'Publish'}
         </button>

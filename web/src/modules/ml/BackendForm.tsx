@@ -1,7 +1,7 @@
 // The add and edit form of an ML backend: URL, title, timeout, interactive pre-annotation, auto update and
 // basic auth. The password is write-only: the API only says whether one is set.
-import { type FormEvent, useState } from 'react';
-import { ErrorBox, Field, Select } from '../../ui/ui';
+import { FormPanel, useDraft } from '../../ui/FormPanel';
+import { Field, Select } from '../../ui/ui';
 import type { BackendDraft } from './api';
 
 interface Props {
@@ -23,15 +23,17 @@ export function BackendForm({
   onSubmit,
   onCancel,
 }: Props) {
-  const [d, setD] = useState(initial);
-  const set = <K extends keyof BackendDraft>(key: K, value: BackendDraft[K]) =>
-    setD((old) => ({ ...old, [key]: value }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit(d);
-  };
+  const { draft: d, set, bind } = useDraft(initial);
   return (
-    <form onSubmit={submit} aria-label={submitLabel}>
+    <FormPanel
+      label={submitLabel}
+      onSubmit={() => onSubmit(d)}
+      error={error}
+      pending={pending}
+      submitLabel={submitLabel}
+      pendingLabel="Connecting…"
+      onCancel={onCancel}
+    >
       <div className="row">
         <Field
           label="URL"
@@ -39,25 +41,15 @@ export function BackendForm({
           required
           placeholder="https://ml.example.com"
           hint="A server speaking the label-studio-ml-backend protocol (/health, /setup, /predict)"
-          value={d.url}
-          onChange={(e) => set('url', e.target.value)}
+          {...bind('url')}
         />
-        <Field label="Title" maxLength={500} value={d.title} onChange={(e) => set('title', e.target.value)} />
-        <Field
-          label="Timeout (seconds)"
-          type="number"
-          min={1}
-          max={3600}
-          required
-          value={d.timeout}
-          onChange={(e) => set('timeout', e.target.value)}
-        />
+        <Field label="Title" maxLength={500} {...bind('title')} />
+        <Field label="Timeout (seconds)" type="number" min={1} max={3600} required {...bind('timeout')} />
       </div>
       <div className="row ml-auth">
         <Select
           label="Authentication"
-          value={d.auth_method}
-          onChange={(e) => set('auth_method', e.target.value as BackendDraft['auth_method'])}
+          {...bind('auth_method')}
           options={[
             { value: 'NONE', label: 'None' },
             { value: 'BASIC_AUTH', label: 'Basic auth' },
@@ -65,13 +57,7 @@ export function BackendForm({
         />
         {d.auth_method === 'BASIC_AUTH' ? (
           <>
-            <Field
-              label="Basic auth user"
-              autoComplete="off"
-              maxLength={500}
-              value={d.basic_auth_user}
-              onChange={(e) => set('basic_auth_user', e.target.value)}
-            />
+            <Field label="Basic auth user" autoComplete="off" maxLength={500} {...bind('basic_auth_user')} />
             <Field
               label="Basic auth password"
               type="password"
@@ -81,8 +67,7 @@ export function BackendForm({
               hint={
                 passwordSet ? 'A password is stored; it is never shown.' : 'Stored encrypted; never shown.'
               }
-              value={d.basic_auth_pass}
-              onChange={(e) => set('basic_auth_pass', e.target.value)}
+              {...bind('basic_auth_pass')}
             />
           </>
         ) : null}
@@ -103,17 +88,6 @@ export function BackendForm({
         />{' '}
         Send new and changed annotations to the model (/webhook)
       </label>
-      <ErrorBox error={error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? 'Connecting…' : submitLabel}
-        </button>
-        {onCancel ? (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
-    </form>
+    </FormPanel>
   );
 }

@@ -2,15 +2,30 @@
 // monthly workspace billing (staff and finance staff). Each list pages; the API's refusal is shown as is.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, call } from '../../api/client';
+import { api, call, type Ok } from '../../api/client';
 import { useCurrentOrg } from '../../session';
-import { Empty, ErrorBox, Field, formatDate, Loading, PageHeader, Pager, Select } from '../../ui/ui';
+import { type Column, PagedTable } from '../../ui/PagedTable';
+import { Empty, ErrorBox, Field, formatDate, Loading, PageHeader, Select } from '../../ui/ui';
 import { money } from './api';
 import './orders.css';
 import { usePeople } from './people';
 
 const PAGE_SIZE = 25;
 type PaymentStatus = 'pending' | 'completed' | 'failed' | 'refunded';
+type Payment = Ok<'/api/payments', 'get'>['results'][number];
+
+const paymentColumns = (who: ReturnType<typeof usePeople>): Column<Payment>[] => [
+  { header: 'Date', cell: (p) => formatDate(p.created_at) },
+  { header: 'Direction', cell: (p) => (p.direction === 'incoming' ? 'Incoming' : 'Payout') },
+  { header: 'Amount', cell: (p) => money(p.total_amount, p.currency), className: 'mono' },
+  { header: 'Method', cell: (p) => p.payment_method.replace('_', ' ') },
+  { header: 'Status', cell: (p) => p.status },
+  {
+    header: 'Person / order',
+    cell: (p) => `${p.user ? who(p.user) : ''}${p.order ? ` order #${p.order}` : ''}`,
+  },
+  { header: 'Transaction', cell: (p) => p.transaction_id ?? '—', className: 'mono' },
+];
 
 function Payments() {
   const { org } = useCurrentOrg();
@@ -48,46 +63,17 @@ function Payments() {
           ]}
         />
       </div>
-      <ErrorBox error={payments.error} />
-      {payments.isLoading ? <Loading what="Loading payments" /> : null}
-      {payments.data?.count === 0 ? <Empty>No payments recorded.</Empty> : null}
-      {payments.data?.count ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Payments</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Direction</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Method</th>
-                <th scope="col">Status</th>
-                <th scope="col">Person / order</th>
-                <th scope="col">Transaction</th>
-              </tr>
-            </thead>
-            <tbody>
-              {payments.data.results.map((p) => (
-                <tr key={p.id}>
-                  <td>{formatDate(p.created_at)}</td>
-                  <td>{p.direction === 'incoming' ? 'Incoming' : 'Payout'}</td>
-                  <td className="mono">{money(p.total_amount, p.currency)}</td>
-                  <td>{p.payment_method.replace('_', ' ')}</td>
-                  <td>{p.status}</td>
-                  <td>
-                    {p.user ? who(p.user) : ''}
-                    {p.order ? ` order #${p.order}` : ''}
-                  </td>
-                  <td className="mono">{p.transaction_id ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {payments.data ? (
-        <Pager page={page} pageSize={PAGE_SIZE} count={payments.data.count} onPage={setPage} />
-      ) : null}
+      <PagedTable
+        query={payments}
+        caption="Payments"
+        loading="Loading payments"
+        empty="No payments recorded."
+        rowKey={(p) => p.id}
+        columns={paymentColumns(who)}
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+      />
     </section>
   );
 }
@@ -160,41 +146,28 @@ function WorkspaceBilling() {
           }}
         />
       </div>
-      <ErrorBox error={billing.error} />
-      {billing.isLoading ? <Loading what="Loading billing" /> : null}
-      {billing.data?.count === 0 ? <Empty>No billing computed{month ? ` for ${month}` : ''}.</Empty> : null}
-      {billing.data?.count ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Workspace billing</caption>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col">Workspace</th>
-                <th scope="col">Tasks</th>
-                <th scope="col">Annotations</th>
-                <th scope="col">Cost</th>
-                <th scope="col">Computed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {billing.data.results.map((b) => (
-                <tr key={`${b.workspace}-${b.month}`}>
-                  <td>{b.month}</td>
-                  <td>{names.get(b.workspace) ?? `#${b.workspace}`}</td>
-                  <td>{b.tasks_count}</td>
-                  <td>{b.annotations_count}</td>
-                  <td className="mono">{b.currency ? money(b.cost, b.currency) : b.cost}</td>
-                  <td>{formatDate(b.computed_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {billing.data ? (
-        <Pager page={page} pageSize={PAGE_SIZE} count={billing.data.count} onPage={setPage} />
-      ) : null}
+      <PagedTable
+        query={billing}
+        caption="Workspace billing"
+        loading="Loading billing"
+        empty={`No billing computed${month ? ` for ${month}` : ''}.`}
+        rowKey={(b) => `${b.workspace}-${b.month}`}
+        columns={[
+          { header: 'Month', cell: (b) => b.month },
+          { header: 'Workspace', cell: (b) => names.get(b.workspace) ?? `#${b.workspace}` },
+          { header: 'Tasks', cell: (b) => b.tasks_count },
+          { header: 'Annotations', cell: (b) => b.annotations_count },
+          {
+            header: 'Cost',
+            cell: (b) => (b.currency ? money(b.cost, b.currency) : b.cost),
+            className: 'mono',
+          },
+          { header: 'Computed', cell: (b) => formatDate(b.computed_at) },
+        ]}
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+      />
     </section>
   );
 }

@@ -1,9 +1,9 @@
 // A new order: the project it asks for, complexity, timeline, currency and cost, and the data production.
 // Money is typed as a decimal string and sent as one (never a float).
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { api, call } from '../../api/client';
-import { ErrorBox, Field, Select, TextArea } from '../../ui/ui';
+import { FormPanel, useDraft } from '../../ui/FormPanel';
+import { Field, Select, TextArea } from '../../ui/ui';
 import type { CreateOrder, Order } from './api';
 
 interface Props {
@@ -21,7 +21,11 @@ export function OrderForm({ initial, pending, error, onSubmit, onCancel }: Props
     queryFn: () => call(api.GET('/api/currencies', { params: { query: { page_size: 1000 } } })),
     staleTime: Number.POSITIVE_INFINITY,
   });
-  const [f, setF] = useState({
+  const {
+    draft: f,
+    set,
+    bind,
+  } = useDraft({
     project_name: initial?.project_name ?? '',
     project_type: initial?.project_type ?? '',
     complexity: (initial?.complexity ?? 'medium') as CreateOrder['complexity'],
@@ -33,10 +37,7 @@ export function OrderForm({ initial, pending, error, onSubmit, onCancel }: Props
     estimated_data_volume: initial?.data_production.estimated_data_volume?.toString() ?? '',
     annotation_type: initial?.data_production.annotation_type ?? '',
   });
-  const set = <K extends keyof typeof f>(key: K, value: (typeof f)[K]) =>
-    setF((old) => ({ ...old, [key]: value }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     onSubmit({
       project_name: f.project_name.trim(),
       project_type: f.project_type.trim(),
@@ -66,28 +67,26 @@ export function OrderForm({ initial, pending, error, onSubmit, onCancel }: Props
     label: `${c.code} · ${c.name}`,
   })) ?? [{ value: 'USD', label: 'USD' }];
   return (
-    <form className="panel" onSubmit={submit} aria-labelledby="order-form-h">
-      <h2 id="order-form-h">{initial ? 'Edit the order' : 'New order'}</h2>
+    <FormPanel
+      title={initial ? 'Edit the order' : 'New order'}
+      onSubmit={submit}
+      error={error ?? currencies.error}
+      pending={pending}
+      submitLabel={initial ? 'Save order' : 'Create order'}
+      onCancel={onCancel}
+    >
       <div className="row">
-        <Field
-          label="Project name"
-          required
-          maxLength={200}
-          value={f.project_name}
-          onChange={(e) => set('project_name', e.target.value)}
-        />
+        <Field label="Project name" required maxLength={200} {...bind('project_name')} />
         <Field
           label="Project type"
           required
           maxLength={100}
           placeholder="segmentation, classification…"
-          value={f.project_type}
-          onChange={(e) => set('project_type', e.target.value)}
+          {...bind('project_type')}
         />
         <Select
           label="Complexity"
-          value={f.complexity}
-          onChange={(e) => set('complexity', e.target.value as CreateOrder['complexity'])}
+          {...bind('complexity')}
           options={[
             { value: 'low', label: 'Low' },
             { value: 'medium', label: 'Medium' },
@@ -96,27 +95,15 @@ export function OrderForm({ initial, pending, error, onSubmit, onCancel }: Props
         />
       </div>
       <div className="row">
-        <Field
-          label="Timeline"
-          maxLength={200}
-          placeholder="6 weeks"
-          value={f.timeline}
-          onChange={(e) => set('timeline', e.target.value)}
-        />
-        <Select
-          label="Currency"
-          value={f.currency}
-          onChange={(e) => set('currency', e.target.value)}
-          options={currencyOptions}
-        />
+        <Field label="Timeline" maxLength={200} placeholder="6 weeks" {...bind('timeline')} />
+        <Select label="Currency" {...bind('currency')} options={currencyOptions} />
         <Field
           label="Total cost"
           inputMode="decimal"
           pattern="(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?"
           title="A decimal amount with at most two decimals, e.g. 1250.50"
           placeholder="1250.50"
-          value={f.total_cost}
-          onChange={(e) => set('total_cost', e.target.value)}
+          {...bind('total_cost')}
         />
       </div>
       <fieldset>
@@ -134,34 +121,17 @@ export function OrderForm({ initial, pending, error, onSubmit, onCancel }: Props
             label="Estimated data volume (items)"
             type="number"
             min={0}
-            value={f.estimated_data_volume}
-            onChange={(e) => set('estimated_data_volume', e.target.value)}
+            {...bind('estimated_data_volume')}
           />
           <Field
             label="Annotation type"
             maxLength={100}
             placeholder="polygon, bounding box…"
-            value={f.annotation_type}
-            onChange={(e) => set('annotation_type', e.target.value)}
+            {...bind('annotation_type')}
           />
         </div>
       </fieldset>
-      <TextArea
-        label="Notes"
-        rows={3}
-        maxLength={10000}
-        value={f.additional_notes}
-        onChange={(e) => set('additional_notes', e.target.value)}
-      />
-      <ErrorBox error={error ?? currencies.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={pending}>
-          {initial ? 'Save order' : 'Create order'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      <TextArea label="Notes" rows={3} maxLength={10000} {...bind('additional_notes')} />
+    </FormPanel>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../api/client';
+import { Facts } from '../../ui/Facts';
 import { ErrorBox, formatDate, Loading, PageHeader, TextArea } from '../../ui/ui';
 import {
   ACTIONS,
@@ -149,14 +150,7 @@ function Details({ order }: { order: Order }) {
   return (
     <section className="panel" aria-labelledby="order-details-h">
       <h2 id="order-details-h">Details</h2>
-      <dl className="order-details">
-        {rows.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts rows={rows} className="order-details" />
       {order.additional_notes ? <p>{order.additional_notes}</p> : null}
       {order.status === 'draft' && order.allowed_actions.includes('submit') ? (
         <button type="button" onClick={() => setEditing(true)}>

@@ -2,14 +2,34 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api, call } from '../../api/client';
+import { api, call, type Ok } from '../../api/client';
 import { useCurrentOrg } from '../../session';
-import { Empty, ErrorBox, formatDate, Loading, PageHeader, Pager, Select } from '../../ui/ui';
+import { type Column, PagedTable } from '../../ui/PagedTable';
+import { formatDate, PageHeader, Select } from '../../ui/ui';
 import { type CreateOrder, money, type OrderStatus, STATUSES, statusLabel } from './api';
 import { OrderForm } from './OrderForm';
 import './orders.css';
 
 const PAGE_SIZE = 25;
+type Order = Ok<'/api/orders', 'get'>['results'][number];
+
+const columns: Column<Order>[] = [
+  {
+    header: 'Order',
+    cell: (o) => (
+      <>
+        <Link to={`/orders/${o.id}`}>{o.project_name}</Link> <span className="muted">#{o.id}</span>
+      </>
+    ),
+  },
+  { header: 'Type', cell: (o) => `${o.project_type} · ${o.complexity}` },
+  {
+    header: 'Status',
+    cell: (o) => <span className={`order-status order-${o.status}`}>{statusLabel(o.status)}</span>,
+  },
+  { header: 'Cost', cell: (o) => money(o.total_cost, o.currency), className: 'mono' },
+  { header: 'Created', cell: (o) => formatDate(o.created_at) },
+];
 
 export default function Orders() {
   const { org } = useCurrentOrg();
@@ -85,48 +105,17 @@ export default function Orders() {
           Only orders I placed
         </label>
       </div>
-      <ErrorBox error={orders.error} />
-      {orders.isLoading ? <Loading what="Loading orders" /> : null}
-      {orders.data?.count === 0 ? (
-        <Empty>No orders{status ? ` with status ${statusLabel(status)}` : ''}.</Empty>
-      ) : null}
-      {orders.data?.count ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Orders</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col">Cost</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.data.results.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <Link to={`/orders/${o.id}`}>{o.project_name}</Link>{' '}
-                    <span className="muted">#{o.id}</span>
-                  </td>
-                  <td>
-                    {o.project_type} · {o.complexity}
-                  </td>
-                  <td>
-                    <span className={`order-status order-${o.status}`}>{statusLabel(o.status)}</span>
-                  </td>
-                  <td className="mono">{money(o.total_cost, o.currency)}</td>
-                  <td>{formatDate(o.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {orders.data ? (
-        <Pager page={page} pageSize={PAGE_SIZE} count={orders.data.count} onPage={setPage} />
-      ) : null}
+      <PagedTable
+        query={orders}
+        caption="Orders"
+        loading="Loading orders"
+        empty={`No orders${status ? ` with status ${statusLabel(status)}` : ''}.`}
+        rowKey={(o) => o.id}
+        columns={columns}
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@
 // what the camera recorded.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { Facts as FactList } from '../../ui/Facts';
 import { ErrorBox, formatDate, Loading, PageHeader } from '../../ui/ui';
 import { type Detection, type Photo, percent, regionsOf, useDetections, usePhoto, useReview } from './api';
 import './photos.css';
@@ -91,16 +92,7 @@ function Facts({ photo }: { photo: Photo }) {
         : '—',
     ],
   ];
-  return (
-    <dl className="ph-facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} className="ph-facts" />;
 }
 
 export default function PhotoView() {

@@ -1,9 +1,10 @@
 // The storages of one direction: where each points, its sync state (the running job's progress followed
 // live), Sync, Edit and Delete.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { JobProgress } from '../../ui/JobProgress';
 import { Empty, ErrorBox, formatDate, Loading } from '../../ui/ui';
-import { deleteStorage, jobQuery, listStorages, storagesKey, syncStorage, updateStorage } from './api';
+import { deleteStorage, listStorages, storagesKey, syncStorage, updateStorage } from './api';
 import { bodyOf, type Direction, draftOf, locationOf, type Storage, typeLabel } from './fields';
 import { StorageForm } from './StorageForm';
 
@@ -16,29 +17,6 @@ const statusText: Record<Storage['status'], string> = {
 };
 
 const active = (s: Storage) => s.status === 'queued' || s.status === 'in_progress';
-
-function SyncProgress({ storage, onDone }: { storage: Storage; onDone: () => void }) {
-  const job = useQuery({
-    ...jobQuery(storage.last_sync_job!),
-    refetchInterval: (q) =>
-      q.state.data && ['succeeded', 'failed', 'cancelled'].includes(q.state.data.state) ? false : 1000,
-  });
-  const state = job.data?.state;
-  useEffect(() => {
-    if (state === 'succeeded' || state === 'failed' || state === 'cancelled') onDone();
-  }, [state, onDone]);
-  if (!job.data) return <Loading what="Starting the sync" />;
-  return (
-    <span>
-      <progress
-        max={100}
-        value={job.data.progress}
-        aria-label={`Sync progress of ${storage.title || locationOf(storage)}`}
-      />{' '}
-      {job.data.progress}% {job.data.message ? <span className="muted small">{job.data.message}</span> : null}
-    </span>
-  );
-}
 
 function Row({ storage, direction, manage }: { storage: Storage; direction: Direction; manage: boolean }) {
   const client = useQueryClient();
@@ -80,7 +58,14 @@ function Row({ storage, direction, manage }: { storage: Storage; direction: Dire
           : ''}
         {storage.credentials_set.length ? ` · credentials set: ${storage.credentials_set.join(', ')}` : ''}
       </p>
-      {active(storage) && storage.last_sync_job ? <SyncProgress storage={storage} onDone={refresh} /> : null}
+      {active(storage) && storage.last_sync_job ? (
+        <JobProgress
+          jobId={storage.last_sync_job}
+          label={`Sync progress of ${storage.title || locationOf(storage)}`}
+          starting="Starting the sync"
+          onDone={refresh}
+        />
+      ) : null}
       {storage.traceback ? <p className="error small">{storage.traceback}</p> : null}
       {errors.length ? (
         <p className="error small">

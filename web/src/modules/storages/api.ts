@@ -47,8 +47,3 @@ export const deleteStorage = (direction: Direction, type: StorageType, id: numbe
   direction === 'import'
     ? call(api.DELETE('/api/storages/{type}/{id}', { params: { path: { type, id } } }))
     : call(api.DELETE('/api/storages/export/{type}/{id}', { params: { path: { type, id } } }));
-
-export const jobQuery = (id: number) => ({
-  queryKey: ['job', id],
-  queryFn: () => call(api.GET('/api/jobs/{id}', { params: { path: { id } } })),
-});

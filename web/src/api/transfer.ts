@@ -1,7 +1,7 @@
 // Uploads with progress. fetch() reports no upload progress, so the import goes through XMLHttpRequest; the
 // export download reads the response stream to count bytes. Both send the session cookie and CSRF header as
 // the typed client does, and turn an error answer into the API's own message.
-import { ApiError } from '../../api/client';
+import { ApiError } from './client';
 
 function csrf(): string | undefined {
   for (const part of document.cookie.split(';')) {
