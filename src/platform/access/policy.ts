@@ -1,54 +1,25 @@
 // The role-to-action matrix: the one place that says who may do what. docs/permissions.md is rendered from it
 // (`npm run docs:permissions`) and a test fails when the two differ.
+import { geodataRules } from './policy.geodata.ts';
+import { orderRules } from './policy.orders.ts';
+import {
+  type IndoorProjectRole,
+  indoorProjectRoles,
+  type JobRole,
+  jobRoles,
+  orgRoles,
+  type ProjectRole,
+  projectGroupRoles,
+  projectRoles,
+  type ResourceKind,
+  type Rule,
+  roomRoles,
+  type TeamRole,
+  teamRoles,
+  workspaceRoles,
+} from './policy.roles.ts';
 
-export const orgRoles = ['owner', 'admin', 'member'] as const;
-export const projectRoles = ['owner', 'manager', 'annotator', 'reviewer', 'viewer'] as const;
-export const teamRoles = ['owner', 'manager', 'viewer'] as const;
-export const workspaceRoles = ['manager', 'member'] as const;
-/** Seed 004's job roles: what a member does in the organization, on top of their project role. */
-export const jobRoles = ['contractor', 'insurance_adjuster', 'project_manager'] as const;
-/** Seed 001 (NVEIL) spells room roles in capitals; they are stored and shown that way. */
-export const roomRoles = ['OWNER', 'MEMBER'] as const;
-/** A project group's creator (and the organization's owners and admins) own it; every other member sees it. */
-export const projectGroupRoles = ['owner', 'member'] as const;
-/** D2S indoor projects: the creator and the organization's owners and admins own one; a team's roles carry. */
-export const indoorProjectRoles = ['owner', 'manager', 'viewer'] as const;
-
-export type OrgRoleName = (typeof orgRoles)[number];
-export type ProjectRole = (typeof projectRoles)[number];
-export type TeamRole = (typeof teamRoles)[number];
-export type WorkspaceRole = (typeof workspaceRoles)[number];
-export type JobRole = (typeof jobRoles)[number];
-export type RoomRole = (typeof roomRoles)[number];
-export type ProjectGroupRole = (typeof projectGroupRoles)[number];
-export type IndoorProjectRole = (typeof indoorProjectRoles)[number];
-
-export type ResourceKind =
-  | 'organization'
-  | 'project'
-  | 'team'
-  | 'workspace'
-  | 'room'
-  | 'project_group'
-  | 'indoor_project';
-
-export interface Rule {
-  on: ResourceKind;
-  roles: readonly string[];
-  /** Creates content: refused for unapproved accounts when APPROVAL_REQUIRED=true. */
-  creates?: boolean;
-  /**
-   * Job roles (organization members' seed 004 roles) that also allow the action on a project the person has any
-   * role on: a job role widens what a project member may do, it never makes a project visible.
-   */
-  jobRoles?: readonly JobRole[];
-  /**
-   * Organization members holding the finance duty (`finance_staff`, granted by an owner) may do this action too,
-   * whatever their organization role.
-   */
-  finance?: boolean;
-  summary: string;
-}
+export * from './policy.roles.ts';
 
 const everyOrgRole = orgRoles;
 const everyProjectRole = projectRoles;
@@ -338,126 +309,8 @@ export const policy = {
     summary: 'create, move, resize, edit and delete panels',
   },
   'room.delete': { on: 'room', roles: ['OWNER'], summary: 'delete the room' },
-  // Geodata (D2S): Viewer reads only, Manager writes, Owner deletes and publishes.
-  'geodata.read': {
-    on: 'project',
-    roles: everyProjectRole,
-    summary: 'see boundary, campaigns, flights, data products, vector layers; set own map styles',
-  },
-  'geodata.write': {
-    on: 'project',
-    roles: ['owner', 'manager'],
-    summary: 'set boundary and dates, create and change campaigns, flights, data products, layers, sharing',
-  },
-  'geodata.delete': {
-    on: 'project',
-    roles: ['owner'],
-    summary: 'delete boundary, campaigns, flights, data products and vector layers',
-  },
-  'geodata.publish': { on: 'project', roles: ['owner'], summary: 'publish or unpublish the project' },
-  'extensions.read': {
-    on: 'organization',
-    roles: everyOrgRole,
-    summary: 'see the extension catalogue and the extensions they have',
-  },
-  'extensions.manage': {
-    on: 'organization',
-    roles: ['owner', 'admin'],
-    summary: 'grant extensions to teams and users, change and remove the grants',
-  },
-  // Indoor projects (D2S, behind the `indoor` extension): Viewer reads, Manager writes, Owner deletes.
-  'indoor.create': {
-    on: 'organization',
-    roles: everyOrgRole,
-    creates: true,
-    summary: 'create an indoor project (in a team: as its owner or manager)',
-  },
-  'indoor.read': {
-    on: 'indoor_project',
-    roles: indoorProjectRoles,
-    summary: 'see the indoor project, its data files, their rows and downloads',
-  },
-  'indoor.write': {
-    on: 'indoor_project',
-    roles: ['owner', 'manager'],
-    summary: 'edit the indoor project, upload and delete its data files',
-  },
-  'indoor.delete': { on: 'indoor_project', roles: ['owner'], summary: 'delete the indoor project' },
-  'disk_usage.manage': {
-    on: 'organization',
-    roles: ['owner', 'admin'],
-    summary: "see every member's disk usage and its history, refresh the statistics",
-  },
-  'short_links.create': {
-    on: 'organization',
-    roles: everyOrgRole,
-    creates: true,
-    summary: 'create a short link to a page of the organization',
-  },
-  // Databrewery workflow (orders module). "Staff" are the organization's owners and admins; finance staff are
-  // members an owner gave the finance duty (docs/decisions.md).
-  'orders.place': {
-    on: 'organization',
-    roles: everyOrgRole,
-    creates: true,
-    summary:
-      'place, edit, submit, revise and cancel their own orders; sign their contracts; see their payments',
-  },
-  'orders.manage': {
-    on: 'organization',
-    roles: ['owner', 'admin'],
-    summary: 'see every order, approve or reject, attach contracts, start, complete; process ops requests',
-  },
-  'billing.rates.manage': {
-    on: 'organization',
-    roles: ['owner', 'admin'],
-    finance: true,
-    summary: 'create, change and delete payment rates',
-  },
-  'billing.manage': {
-    on: 'organization',
-    roles: ['owner', 'admin'],
-    finance: true,
-    summary: 'see workspace billing and run the monthly billing job',
-  },
-  'payments.manage': {
-    on: 'organization',
-    roles: ['owner'],
-    finance: true,
-    summary: 'record payments, change their status, see every payment',
-  },
-  'bank_details.own': {
-    on: 'organization',
-    roles: everyOrgRole,
-    summary: 'set, see (masked, or in full with an audit entry) and delete their own bank details',
-  },
-  'bank_details.read': {
-    on: 'organization',
-    roles: ['owner', 'admin'],
-    finance: true,
-    summary: "see members' bank details masked",
-  },
-  'bank_details.read_full': {
-    on: 'organization',
-    roles: [],
-    finance: true,
-    summary: "read a member's bank details in full (every read audited)",
-  },
-  'organization.finance.manage': {
-    on: 'organization',
-    roles: ['owner'],
-    summary: 'grant and revoke the finance duty',
-  },
-  'project.ops.request': {
-    on: 'project',
-    roles: ['owner', 'manager'],
-    summary: 'ask for an ops manager, more annotators or review support',
-  },
-  'project.client_api.manage': {
-    on: 'project',
-    roles: ['owner', 'manager'],
-    summary: 'set the client API configuration (review period, public data link, status)',
-  },
+  ...geodataRules,
+  ...orderRules,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;
