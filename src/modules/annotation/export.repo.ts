@@ -21,8 +21,8 @@ export interface TaskFilter {
   ids?: number[];
   /**
    * 'task' (default): Label Studio's whole task object. 'regions': only what the image converters (COCO,
-   * YOLO, VOC) read: the task's id and data, and per annotation its id, result, was_cancelled and created_at
-   * (in that order); about half the bytes for PostgreSQL to build and for this process to parse.
+   * YOLO, VOC) read: the task's id and data, and per annotation its id, completed_by, result, was_cancelled
+   * and created_at (in that order); about half the bytes for PostgreSQL to build and for this process to parse.
    */
   fields?: 'task' | 'regions';
 }
@@ -51,8 +51,8 @@ const ANNOTATION = `'{"id":' || a.id || ',"completed_by":' || ${num('a.completed
   || ',"parent_annotation":' || ${num('a.parent_annotation_id')}
   || ',"last_action":' || ${js('a.last_action')} || '}'`;
 
-/** The annotation fields the item reader uses (export/items.ts: cancelled or not, newest first, regions). */
-const ANNOTATION_REGIONS = `'{"id":' || a.id || ',"result":' || a.result::text || ',"was_cancelled":' || a.was_cancelled
+/** The annotation fields the item reader uses (cancelled or not, newest first, regions) and VOC's annotator. */
+const ANNOTATION_REGIONS = `'{"id":' || a.id || ',"completed_by":' || ${num('a.completed_by')} || ',"result":' || a.result::text || ',"was_cancelled":' || a.was_cancelled
   || ',"created_at":' || ${js('a.created_at')} || '}'`;
 
 const PREDICTION = `'{"id":' || p.id || ',"model_version":' || ${js('p.model_version')}
