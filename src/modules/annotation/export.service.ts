@@ -50,6 +50,9 @@ export function exportContext(config: LabelConfig | null): ExportContext {
   };
 }
 
+/** The formats that read only the task's data and its annotations' regions (export.repo.ts `fields`). */
+const IMAGE_FORMATS: readonly string[] = ['COCO', 'YOLO', 'VOC'];
+
 function converterOf(type: string) {
   const c = EXPORT_CONVERTERS[type as keyof typeof EXPORT_CONVERTERS];
   if (!c) throw new AppError('bad_request', `unknown export type ${type}`);
@@ -167,7 +170,8 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
         const stream = await jsonStream(who, filter);
         return { stream, contentType: converter.contentType, extension: converter.extension };
       }
-      const { ctx, tasks, close } = await openTasks(who, filter);
+      const fields = IMAGE_FORMATS.includes(type) ? 'regions' : 'task';
+      const { ctx, tasks, close } = await openTasks(who, { ...filter, fields });
       let stream: Readable;
       try {
         stream = converter.convert(tasks, ctx);

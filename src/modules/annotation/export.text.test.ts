@@ -8,9 +8,13 @@ import { sql } from 'kysely';
 import { createTestApp } from '../../../test/app.ts';
 import { forEachDatabase } from '../../../test/harness.ts';
 import { type Person, signUp } from '../../../test/http-factories.ts';
-import { inScope } from '../../db/scope.ts';
+import { holdScope, inScope } from '../../db/scope.ts';
 import type { App } from '../../platform/http/app-types.ts';
+import { type ExportTask, exportCoco, exportVoc, exportYolo } from './export/index.ts';
+import { exportLines } from './export.repo.ts';
+import { exportContext } from './export.service.ts';
 import { jsonArrayOf, parsedTasks } from './export.text.ts';
+import { projectLabelConfig } from './import.repo.ts';
 import { eventually, IMAGE_CONFIG, projectWithConfig } from './import-export.test-kit.ts';
 
 async function collect(gen: AsyncIterable<Buffer>): Promise<string> {
@@ -41,7 +45,7 @@ describe('jsonArrayOf and parsedTasks', () => {
       assert.equal(counts.at(-1), 3);
     }
     assert.equal(await collect(jsonArrayOf(chunksOf('', 1))), '[]');
-    // Short rows without spaces: the output outgrows the chunk, and the scan's buffer grows with it.
+    // Short rows without spaces: the output outgrows the chunk, so separators go out as pieces of their own.
     const tiny = await collect(jsonArrayOf(chunksOf('{}\n'.repeat(200), 1 << 20)));
     assert.equal(tiny, `[\n${Array(200).fill('{}').join(',\n')}\n]`);
   });
@@ -164,6 +168,63 @@ forEachDatabase('JSON export built by the database', (ctx) => {
     });
     assert.equal(all.body, expected(true));
     assert.equal(all.json()[0].data.text, 'say "hi" \\ back\\slash\nnew line\ttab');
+  });
+
+  test('COCO, YOLO and VOC read the narrow line and write what they write from the whole task', async () => {
+    const project = await projectWithConfig(app, ctx.database, owner, IMAGE_CONFIG);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/projects/${project}/import`,
+      headers: owner.headers,
+      payload: [
+        {
+          data: { image: '/data/a b.jpg', other: 'x "y"' },
+          annotations: [{ result: [box] }, { result: [] }],
+        },
+        {
+          data: { image: ['/data/first.jpg', '/data/last.jpg'] },
+          annotations: [{ result: [box], was_cancelled: true }],
+        },
+        {
+          data: { image: '/data/two.jpg' },
+          annotations: [{ result: [box] }, { result: [{ ...box, id: 'b' }] }],
+        },
+        { data: { image: '/data/none.jpg' } },
+      ],
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const who = { organizationId: owner.orgId, userId: owner.id, requireMembership: false };
+    const read = async (fields: 'task' | 'regions') => {
+      const held = await holdScope(ctx.database.pool, who);
+      try {
+        const tasks: ExportTask[] = [];
+        const lines = exportLines(held, ctx.database.kind, {
+          projectId: project,
+          onlyAnnotated: false,
+          fields,
+        });
+        for await (const t of parsedTasks(lines)) tasks.push(t);
+        return { tasks, config: exportContext(await projectLabelConfig(held.tx, project)) };
+      } finally {
+        await held.end(true);
+      }
+    };
+    const whole = await read('task');
+    const narrow = await read('regions');
+    assert.equal(narrow.tasks.length, 4);
+    assert.ok(JSON.stringify(narrow.tasks).length < JSON.stringify(whole.tasks).length / 2);
+    async function* from(tasks: ExportTask[]) {
+      yield* tasks;
+    }
+    const now = new Date('2026-01-02T03:04:05Z');
+    for (const convert of [exportCoco, exportYolo, exportVoc]) {
+      const out = async (tasks: ExportTask[]) => {
+        const parts: Buffer[] = [];
+        for await (const b of convert(from(tasks), whole.config, { now })) parts.push(Buffer.from(b));
+        return Buffer.concat(parts);
+      };
+      assert.deepEqual(await out(narrow.tasks), await out(whole.tasks), convert.name);
+    }
   });
 
   test('a client that goes away mid-export gives the connection back; later exports work', async () => {

@@ -11,29 +11,30 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 
+const FIRST = Buffer.from('\n');
+const NEXT = Buffer.from(',\n');
+
 /**
- * Label Studio's JSON export from the task lines: `[`, each task on its own line after `,\n` (the first after
- * `\n`), then `\n]` (`[]` when there are none), with the spaces outside strings removed. A byte scan: UTF-8
- * continuation bytes never equal the ASCII bytes it looks for, so it is safe across chunk boundaries.
- * `onRow` gets the running count of tasks at the end of each chunk.
+ * The scan's state across chunks. `compact` rewrites a chunk in place (the output never runs ahead of the
+ * input: a row gives back at least its newline and usually dozens of spaces, and where it would not, the
+ * separator goes out as a piece of its own), so no buffer is allocated per chunk.
  */
-export async function* jsonArrayOf(
-  lines: AsyncIterable<Buffer>,
-  onRow?: (n: number) => void,
-): AsyncGenerator<Buffer> {
-  let rows = 0;
-  let atStart = true;
-  let inString = false;
-  let escaped = false;
-  yield Buffer.from('[');
-  for await (const chunk of lines) {
-    // At most one byte out per byte in, plus ",\n" where a row starts (grown in the rare chunk that needs it).
-    let out = Buffer.allocUnsafe(chunk.length + 64);
+class Compactor {
+  rows = 0;
+  private atStart = true;
+  private inString = false;
+  private escaped = false;
+
+  /** Compacts `chunk` in place and appends the pieces to send (subarrays of it and separators) to `out`. */
+  compact(chunk: Buffer, out: Buffer[]): void {
+    let { atStart, inString, escaped, rows } = this;
     let o = 0;
-    for (let i = 0; i < chunk.length; i++) {
+    let piece = 0;
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
       const x = chunk[i]!;
       if (inString) {
-        out[o++] = x;
+        chunk[o++] = x;
         if (escaped) escaped = false;
         else if (x === BACKSLASH) escaped = true;
         else if (x === QUOTE) inString = false;
@@ -45,23 +46,47 @@ export async function* jsonArrayOf(
         continue;
       }
       if (atStart) {
-        if (out.length - o < chunk.length - i + 2) {
-          const grown = Buffer.allocUnsafe(out.length * 2 + 2);
-          out.copy(grown, 0, 0, o);
-          out = grown;
-        }
-        if (rows > 0) out[o++] = COMMA;
-        out[o++] = NEWLINE;
-        rows++;
         atStart = false;
+        if (i - o >= 2) {
+          if (rows > 0) chunk[o++] = COMMA;
+          chunk[o++] = NEWLINE;
+        } else {
+          // No room before this byte (a chunk that starts with a row, or rows without spaces).
+          if (o > piece) out.push(chunk.subarray(piece, o));
+          out.push(rows > 0 ? NEXT : FIRST);
+          piece = o = i;
+        }
+        rows++;
       }
       if (x === QUOTE) inString = true;
-      out[o++] = x;
+      chunk[o++] = x;
     }
-    onRow?.(rows);
-    if (o > 0) yield out.subarray(0, o);
+    if (o > piece) out.push(chunk.subarray(piece, o));
+    Object.assign(this, { atStart, inString, escaped, rows });
   }
-  yield Buffer.from(rows > 0 ? '\n]' : ']');
+}
+
+/**
+ * Label Studio's JSON export from the task lines: `[`, each task on its own line after `,\n` (the first after
+ * `\n`), then `\n]` (`[]` when there are none), with the spaces outside strings removed. A byte scan: UTF-8
+ * continuation bytes never equal the ASCII bytes it looks for, so it is safe across chunk boundaries. It
+ * takes the chunks over (they are rewritten in place: COPY's and the cursor's buffers are this reader's own).
+ * `onRow` gets the running count of tasks at the end of each chunk.
+ */
+export async function* jsonArrayOf(
+  lines: AsyncIterable<Buffer>,
+  onRow?: (n: number) => void,
+): AsyncGenerator<Buffer> {
+  const scan = new Compactor();
+  const pieces: Buffer[] = [];
+  yield Buffer.from('[');
+  for await (const chunk of lines) {
+    scan.compact(chunk, pieces);
+    onRow?.(scan.rows);
+    for (const piece of pieces) yield piece;
+    pieces.length = 0;
+  }
+  yield Buffer.from(scan.rows > 0 ? '\n]' : ']');
 }
 
 /** The tasks, parsed one line at a time, for the converters. */
