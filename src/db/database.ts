@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { StartupError } from '../platform/errors.ts';
 import { type ChangeNotices, watchPool } from './change-notices.ts';
 import { type EmbeddedDatabase, openEmbedded } from './pglite.ts';
+import { parseTimestamptz } from './timestamps.ts';
 import type { DB } from './types.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -27,9 +28,11 @@ export interface Database {
 
 // bigint ids fit in a JS number (< 2^53): Label Studio clients expect integers, not strings.
 const INT8_OID = 20;
+const TIMESTAMPTZ_OID = 1184;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return (v: string) => Number(v);
+    if (oid === TIMESTAMPTZ_OID && format !== 'binary') return parseTimestamptz;
     return pg.types.getTypeParser(oid, format);
   },
 };
