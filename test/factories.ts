@@ -1,9 +1,8 @@
 // Test data builders. Each test makes its own organizations and users (unique names), so tests share nothing.
 // Until the identity services exist these write through the application role, under RLS, like the app does.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Database } from '../src/db/database.ts';
-import { enterOrganization, inScope, type Tx } from '../src/db/scope.ts';
+import { enterOrganization, inScope } from '../src/db/scope.ts';
 import { fillAnnotationTables } from './factories.annotation.ts';
 import { fillGeodataTables } from './factories.geodata.ts';
 import { fillGroupTables } from './factories.groups.ts';

@@ -18,13 +18,11 @@ function reasonOf(stderr: string, fallback: string): string {
 export async function runTool(
   command: string,
   args: string[],
-  options: { cwd?: string; maxOutput?: number; signal?: AbortSignal; background?: boolean } = {},
+  options: { cwd?: string; maxOutput?: number; signal?: AbortSignal } = {},
 ): Promise<string> {
   const max = options.maxOutput ?? 64 * 1024 ** 2;
   return new Promise((resolve, reject) => {
-    // Background work yields the cores to the work it runs beside (nice 19: it gets what the other leaves idle).
-    const [file, argv] = options.background ? ['nice', ['-n', '19', command, ...args]] : [command, args];
-    const child = spawn(file, argv, {
+    const child = spawn(command, args, {
       cwd: options.cwd,
       ...(options.signal && { signal: options.signal }), // aborting kills the tool
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,8 +33,6 @@ export async function runTool(
         GDAL_PAM_ENABLED: 'NO',
         CPL_LOG_ERRORS: 'ON',
         GDAL_SKIP: 'VRT OGR_VRT',
-        // Background work decodes with every core once the work beside it has finished (GTiff, GDAL >= 3.6).
-        ...(options.background && { GDAL_NUM_THREADS: 'ALL_CPUS' }),
       },
     });
     const out: Buffer[] = [];
@@ -98,12 +94,11 @@ const RASTER_INPUT = ['-if', 'GTiff'];
 /** `gdalinfo -json` of a file; GdalError with GDAL's reason when it is not a raster GDAL can read. */
 export async function gdalInfo(
   file: string,
-  options: { stats?: boolean; signal?: AbortSignal; background?: boolean } = {},
+  options: { stats?: boolean; signal?: AbortSignal } = {},
 ): Promise<GdalInfo> {
   const args = ['-json', ...RASTER_INPUT, ...(options.stats ? ['-stats'] : []), file];
   const text = await runTool('gdalinfo', args, {
     ...(options.signal && { signal: options.signal }),
-    ...(options.background && { background: true }),
   });
   try {
     return JSON.parse(text) as GdalInfo;

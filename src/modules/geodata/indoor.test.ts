@@ -136,7 +136,7 @@ forEachDatabase('indoor projects', (ctx) => {
     const list = await call(
       viewer,
       'GET',
-      '/api/indoor-projects?search=chamber&page_size=1&team_id=' + teamId,
+      `/api/indoor-projects?search=chamber&page_size=1&team_id=${teamId}`,
     );
     assert.equal(list.statusCode, 200, list.body);
     assert.equal(list.json().count, 2);

@@ -3,9 +3,7 @@
 import { geodataRules } from './policy.geodata.ts';
 import { orderRules } from './policy.orders.ts';
 import {
-  type IndoorProjectRole,
   indoorProjectRoles,
-  type JobRole,
   jobRoles,
   orgRoles,
   type ProjectRole,
