@@ -1,6 +1,7 @@
 // SQL for photos. No access decisions; every query runs inside a tenant unit of work (RLS).
 import { type Selectable, sql } from 'kysely';
 import type { Tx } from '../../db/scope.ts';
+import { shapedStatements } from '../../db/statements.ts';
 import type { Photos } from '../../db/types.ts';
 
 export type PhotoRow = Selectable<Photos>;
@@ -139,7 +140,59 @@ export interface PhotoFilter {
  * answers: (project, created_at|captured_at, id), (project, latitude, longitude), photo_tags (photo, tag),
  * detections (photo, type, confidence) and the partial index of unconfirmed detections.
  */
-export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<(ListedPhotoRow & { tags: PhotoTag[] })[]> {
+export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<ListedPhoto[]> {
+  const values: Record<string, unknown> = {
+    projectId: f.projectId,
+    limit: f.limit,
+    tagId: f.tagId,
+    capturedFrom: f.capturedFrom,
+    capturedTo: f.capturedTo,
+    minLat: f.bbox?.minLat,
+    maxLat: f.bbox?.maxLat,
+    minLon: f.bbox?.minLon,
+    maxLon: f.bbox?.maxLon,
+    detectionType: f.detectionType,
+    minConfidence: f.minConfidence,
+    status: f.status,
+    afterValue: f.after?.value ?? undefined,
+    afterId: f.after?.id,
+  };
+  const key = [
+    f.sort,
+    f.status !== undefined,
+    f.capturedFrom !== undefined,
+    f.capturedTo !== undefined,
+    f.bbox !== undefined,
+    f.tagId !== undefined,
+    f.hasUnconfirmed ?? '-',
+    f.detectionType !== undefined,
+    f.minConfidence !== undefined,
+    f.after ? (f.after.value === null ? 'null' : 'value') : '-',
+  ].join('|');
+  // Every value goes in as a parameter; the shape (which filters, the sort, a null cursor) is the key.
+  return listings.rows(tx, key, values, (param) => {
+    const p = (name: string) => (values[name] === undefined ? undefined : param(name));
+    return listingQuery(tx, {
+      projectId: param('projectId'),
+      sort: f.sort,
+      tagId: p('tagId'),
+      capturedFrom: p('capturedFrom'),
+      capturedTo: p('capturedTo'),
+      bbox: f.bbox && { minLat: p('minLat'), maxLat: p('maxLat'), minLon: p('minLon'), maxLon: p('maxLon') },
+      hasUnconfirmed: f.hasUnconfirmed,
+      detectionType: p('detectionType'),
+      minConfidence: p('minConfidence'),
+      status: p('status'),
+      after: f.after && { value: f.after.value === null ? null : p('afterValue'), id: p('afterId') },
+      limit: param('limit'),
+    } as PhotoFilter);
+  });
+}
+
+type ListedPhoto = ListedPhotoRow & { tags: PhotoTag[] };
+const listings = shapedStatements<Record<string, unknown>>();
+
+function listingQuery(tx: Tx, f: PhotoFilter) {
   const col = f.sort;
   // The tags of each photo of the page come in the same statement (computed only for the rows returned).
   let q = live(tx)
@@ -204,7 +257,7 @@ export async function listPhotos(tx: Tx, f: PhotoFilter): Promise<(ListedPhotoRo
     col === 'created_at'
       ? q.orderBy('created_at', 'desc').orderBy('id', 'desc')
       : q.orderBy(sql`captured_at DESC NULLS LAST`).orderBy('id', 'desc');
-  return ordered.limit(f.limit).execute();
+  return ordered.limit(f.limit);
 }
 
 export interface PhotoFacts {
