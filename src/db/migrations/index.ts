@@ -24,6 +24,7 @@ import * as m0023 from './0023_processing_runs.ts';
 import * as m0024 from './0024_tasks_indexes.ts';
 import * as m0026 from './0026_onboarding.ts';
 import * as m0027 from './0027_scope_member_check.ts';
+import * as m0028 from './0028_tasks_parent_checks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_roles': m0001,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0024_tasks_indexes': m0024,
   '0026_onboarding': m0026,
   '0027_scope_member_check': m0027,
+  '0028_tasks_parent_checks': m0028,
 };

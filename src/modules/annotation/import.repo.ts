@@ -271,9 +271,10 @@ export interface Mover {
  * and single creates, and reserves inner ids), then each chunk goes into tasks, annotations and predictions
  * with one set-based statement per table and the staging table is emptied for the next chunk.
  *
- * Imported tasks carry no import_id or updated_by (Label Studio leaves updated_by empty too): each would be
- * a foreign-key check per row, which at a million rows costs more than the insert itself. The import record
- * keeps the counts and the file uploads; tasks point at their file upload.
+ * Imported tasks carry no import_id or updated_by (Label Studio leaves updated_by empty too): import_id would
+ * add an index entry per row and updated_by a foreign-key check per row (the project and file references are
+ * checked once per statement, migration 0028). The import record keeps the counts and the file uploads;
+ * tasks point at their file upload.
  */
 export async function createMover(held: HeldScope, target: Target, returnIds: boolean): Promise<Mover> {
   const { tx, client } = held;
