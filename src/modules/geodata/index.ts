@@ -17,6 +17,7 @@ import { indoorRoutes } from './indoor.routes.ts';
 import { createIndoorService } from './indoor.service.ts';
 import { createProcessingService } from './processing.service.ts';
 import { defineRasterJob } from './products.jobs.ts';
+import { productsRoutes } from './products.routes.ts';
 import { createProductsService } from './products.service.ts';
 import { defineRawDataJob } from './rawdata.jobs.ts';
 import { rawDataRoutes } from './rawdata.routes.ts';
@@ -40,7 +41,8 @@ export async function geodataModule(app: App, deps: Deps): Promise<void> {
   const geo = createGeodataService(deps, spatial);
   const products = createProductsService(deps, geo);
   const vectors = createVectorsService(deps, spatial);
-  geodataRoutes(app, geo, products, vectors);
+  geodataRoutes(app, geo, vectors);
+  productsRoutes(app, products);
   const importer = createVectorImport(deps);
   await vectorRoutes(app, vectors, importer, createVectorTiles(deps, spatial));
   const tiles = createTilesService(deps, products);
