@@ -216,6 +216,66 @@ forEachDatabase('data manager actions', (ctx) => {
     assert.equal(again.json().processed_items, 0);
   });
 
+  test('predictions_to_annotations: one annotation per prediction not yet made into one, by model version', async () => {
+    const project = await newProject(kit);
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/api/webhooks',
+      headers: owner.headers,
+      payload: { url: 'https://hooks.example.test/p2a', project },
+    });
+    assert.equal(hook.statusCode, 201, hook.body);
+    const t = await addTasks(kit, project, [{ k: 1 }, { k: 2 }, { k: 3 }]);
+    const p0 = await predict(kit, t[0]!, 0.9, 'v1');
+    await predict(kit, t[0]!, 0.8, 'v2');
+    const p1 = await predict(kit, t[1]!, 0.7, 'v1');
+    const listed = (
+      await app.inject({ method: 'GET', url: `/api/dm/actions?project=${project}`, headers: owner.headers })
+    ).json();
+    const action = listed.find((a: { id: string }) => a.id === 'predictions_to_annotations');
+    assert.equal(action.title, 'Create Annotations From Predictions');
+    assert.deepEqual(action.dialog.form[0].fields[0].options, ['v1', 'v2']);
+
+    const first = await run('predictions_to_annotations', project, {
+      selectedItems: { all: true, excluded: [] },
+      model_version: 'v1',
+    });
+    assert.deepEqual(first.json(), { processed_items: 2, detail: 'Created 2 annotations' });
+    const task0 = (
+      await app.inject({ method: 'GET', url: `/api/tasks/${t[0]}`, headers: owner.headers })
+    ).json();
+    assert.deepEqual(
+      task0.annotations.map((a: { parent_prediction: number; completed_by: number }) => [
+        a.parent_prediction,
+        a.completed_by,
+      ]),
+      [[p0, owner.id]],
+    );
+    assert.equal(task0.is_labeled, true);
+    const c = await exact(project);
+    assert.deepEqual([c.total_annotations_number, c.finished_task_number], [2, 2]);
+    const hooks = await deliveries('ANNOTATIONS_CREATED');
+    assert.deepEqual(
+      (hooks.at(-1)!.payload as { annotation: { parent_prediction: number }[] }).annotation
+        .map((a) => a.parent_prediction)
+        .sort(),
+      [p0, p1].sort(),
+    );
+
+    // Again: only what is left (the v2 prediction, none of v1's twice).
+    const again = await run('predictions_to_annotations', project, { selectedItems: { all: true } });
+    assert.deepEqual(again.json(), { processed_items: 1, detail: 'Created 1 annotations' });
+    const none = await run('predictions_to_annotations', project, { selectedItems: { all: true } });
+    assert.equal(none.json().processed_items, 0);
+    await exact(project);
+    const bad = await run('predictions_to_annotations', project, {
+      selectedItems: { all: true },
+      model_version: 7,
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /model_version/);
+  });
+
   test('refusals: no id (422), unknown id (404), nothing selected (404), predictions without ML backends (422)', async () => {
     const project = await newProject(kit);
     const [task] = await addTasks(kit, project, [{ x: 1 }]);

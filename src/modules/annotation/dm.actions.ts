@@ -7,17 +7,20 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
+  annotationsFromPredictions,
   collectDuplicates,
   deleteSelectedAnnotations,
   deleteSelectedPredictions,
   deleteTasksIn,
   lockSelection,
+  predictionVersions,
   recountSelected,
 } from './dm.repo.ts';
 import { guardRegexes, regexTimeout } from './dm.service.ts';
 import { scopeOf, type ViewsService } from './dm.views.ts';
 import { compile } from './filters/compile.ts';
 import { parsePrepared } from './filters/parse.ts';
+import { toAnnotation } from './tasks.repo.ts';
 
 const confirm = (text: string) => ({ text, type: 'confirm' });
 
@@ -42,6 +45,18 @@ export const actionList = [
     dialog: {
       title: 'Retrieve Predictions',
       ...confirm('Send the selected tasks to all ML backends connected to the project.'),
+    },
+  },
+  {
+    id: 'predictions_to_annotations',
+    title: 'Create Annotations From Predictions',
+    order: 91,
+    dialog: {
+      title: 'Create Annotations From Predictions',
+      ...confirm(
+        'Create annotations from predictions using selected predictions set for each selected task. ' +
+          'Your account will be assigned as an owner to those annotations.',
+      ),
     },
   },
   {
@@ -71,6 +86,17 @@ export const actionList = [
 ] as const;
 
 type ActionId = (typeof actionList)[number]['id'];
+
+/** Label Studio's form for predictions_to_annotations: a select of the project's model versions. */
+function withVersionForm(action: (typeof actionList)[number], versions: string[]) {
+  const form = [
+    {
+      columnCount: 1,
+      fields: [{ type: 'select', name: 'model_version', label: 'Choose predictions', options: versions }],
+    },
+  ];
+  return { ...action, dialog: { ...action.dialog, form } };
+}
 const actionIds: readonly string[] = actionList.map((a) => a.id);
 
 export interface ActionRequest {
@@ -82,6 +108,7 @@ export interface ActionRequest {
     filters?: unknown;
     ordering?: unknown;
     annotator?: number | string;
+    model_version?: string | string[] | null;
   };
 }
 
@@ -112,7 +139,11 @@ export function createActionsService(
     async list(actor: Actor, projectId: number) {
       return inScope(database.db, scopeOf(actor), async (tx) => {
         const roles = await authorize(tx, actor, 'tasks.read', [projectId]);
-        return allows('dm.actions.run', roles.get(projectId) ?? null) ? listed.map((a) => ({ ...a })) : [];
+        if (!allows('dm.actions.run', roles.get(projectId) ?? null)) return [];
+        const versions = await predictionVersions(tx, projectId);
+        return listed.map((a) =>
+          a.id === 'predictions_to_annotations' ? withVersionForm(a, versions) : { ...a },
+        );
       });
     },
 
@@ -193,6 +224,25 @@ export function createActionsService(
             });
           }
           return { processed_items: ids.length, detail: `Deleted ${ids.length} annotations` };
+        }
+        if (id === 'predictions_to_annotations') {
+          const mv = req.body.model_version;
+          const created = await annotationsFromPredictions(
+            tx,
+            req.project,
+            actor.userId,
+            mv === undefined || mv === null ? null : Array.isArray(mv) ? mv : [mv],
+          );
+          if (created.length) {
+            await recountSelected(tx, req.project, actor.userId);
+            await webhooks.emit(tx, {
+              organizationId,
+              projectId: req.project,
+              action: 'ANNOTATIONS_CREATED',
+              payload: { annotation: created.map(toAnnotation), project },
+            });
+          }
+          return { processed_items: created.length, detail: `Created ${created.length} annotations` };
         }
         if (id === 'delete_tasks_predictions') {
           const n = await deleteSelectedPredictions(tx, req.project);

@@ -4,7 +4,7 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/scope.ts';
-import type { DmViews } from '../../db/types.ts';
+import type { Annotations, DmViews } from '../../db/types.ts';
 import type { CompiledQuery } from './filters/compile.ts';
 import { projectTotals, type TaskRow } from './tasks.repo.ts';
 
@@ -248,4 +248,51 @@ export async function collectDuplicates(tx: Tx): Promise<number> {
     }
   }
   return n;
+}
+
+/**
+ * Annotations from the selected tasks' predictions that none was made from yet (Label Studio's
+ * predictions_to_annotations): one per prediction, by `userId`, optionally of the given model versions.
+ * Returns the new annotations; the caller recounts the tasks.
+ */
+export async function annotationsFromPredictions(
+  tx: Tx,
+  projectId: number,
+  userId: number | null,
+  modelVersions: string[] | null,
+): Promise<Selectable<Annotations>[]> {
+  const versions = modelVersions === null ? sql`true` : sql`p.model_version = ANY (${modelVersions}::text[])`;
+  const { rows } = await sql<Selectable<Annotations>>`
+    INSERT INTO annotations (organization_id, project_id, task_id, result, result_count, completed_by, updated_by,
+                             parent_prediction_id, last_action)
+    SELECT p.organization_id, p.project_id, p.task_id, p.result, jsonb_array_length(p.result), ${userId}, ${userId},
+           p.id, 'prediction'
+    FROM predictions p JOIN dm_selected s ON s.id = p.task_id
+    WHERE p.project_id = ${projectId} AND ${versions}
+      AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = p.task_id AND a.parent_prediction_id = p.id)
+    ORDER BY p.task_id, p.id
+    RETURNING *`.execute(tx);
+  return rows;
+}
+
+/** The model versions of the project's predictions, the project's own first (the action's form). */
+export async function predictionVersions(tx: Tx, projectId: number): Promise<string[]> {
+  // A loose index scan of (project_id, model_version): one probe per version, not one row per prediction.
+  const { rows } = await sql<{ v: string }>`
+    WITH RECURSIVE vs AS (
+      (SELECT model_version AS v, 1 AS n FROM predictions WHERE project_id = ${projectId} ORDER BY model_version LIMIT 1)
+      UNION ALL
+      SELECT (SELECT p.model_version FROM predictions p WHERE p.project_id = ${projectId} AND p.model_version > vs.v
+              ORDER BY p.model_version LIMIT 1), vs.n + 1
+      FROM vs WHERE vs.v IS NOT NULL AND vs.n < 100
+    )
+    SELECT v FROM vs WHERE v IS NOT NULL`.execute(tx);
+  const current = await tx
+    .selectFrom('annotation_settings')
+    .select('model_version')
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  const versions = rows.map((r) => r.v);
+  const first = current?.model_version;
+  return first ? [first, ...versions.filter((v) => v !== first)] : versions;
 }

@@ -99,6 +99,14 @@ export const ActionBody = Type.Object(
     filters: Type.Optional(JsonObject),
     ordering: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 5 })),
     annotator: Type.Optional(Type.Union([Id, Type.String({ pattern: '^[1-9][0-9]{0,15}$' })])),
+    /** predictions_to_annotations: only predictions of this model version (or these). */
+    model_version: Type.Optional(
+      Type.Union([
+        Type.String({ maxLength: 300 }),
+        Type.Array(Type.String({ maxLength: 300 }), { maxItems: 100 }),
+        Type.Null(),
+      ]),
+    ),
   },
   { additionalProperties: true },
 );
