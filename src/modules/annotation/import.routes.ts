@@ -50,9 +50,18 @@ export async function importRoutes(app: App, imports: ImportService, maxBytes: n
       limits: { fileSize: maxBytes, files: MAX_FILES, fields: 8, fieldSize: 1024 },
     });
 
-    const options = (q: { commit_to_project?: boolean; return_task_ids?: boolean }) => ({
+    const options = (q: {
+      commit_to_project?: boolean;
+      return_task_ids?: boolean;
+      preannotated_from_fields?: string;
+    }) => ({
       commit: q.commit_to_project ?? true,
       returnTaskIds: q.return_task_ids ?? false,
+      // Label Studio's list_of_strings_from_request: the names, comma-separated.
+      preannotatedFromFields: (q.preannotated_from_fields ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
     });
 
     scope.post(
@@ -130,6 +139,7 @@ export async function importRoutes(app: App, imports: ImportService, maxBytes: n
         const result = await imports.reimport(actorOf(request), request.params.id, body.file_upload_ids, {
           commit: true,
           returnTaskIds: false,
+          preannotatedFromFields: [],
         });
         return reply.status(result.queued ? 202 : 201).send(result.body);
       },

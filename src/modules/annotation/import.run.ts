@@ -77,7 +77,7 @@ export function createImportRunner({ database, webhooks }: Pick<Deps, 'database'
       const { tx } = held;
       const cfg = await projectLabelConfig(tx, row.project_id);
       const textKey = cfg && cfg.dataKeys.length === 1 ? cfg.dataKeys[0]! : 'text';
-      const reader = createTaskReader(cfg);
+      const reader = createTaskReader(cfg, row.preannotated_from_fields);
       await createStage(tx);
       const target = {
         organizationId: who.organizationId,

@@ -9,6 +9,15 @@ export const ImportRecordParams = Type.Object({ id: Id, import_id: Id });
 export const ImportQuery = Type.Object({
   commit_to_project: Type.Optional(Type.Boolean({ default: true })),
   return_task_ids: Type.Optional(Type.Boolean({ default: false })),
+  preannotated_from_fields: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description:
+        'comma-separated data fields that hold prediction results: each becomes a prediction of its task ' +
+        '(a string is read as JSON, as CSV cells hold it) and leaves the data',
+    }),
+  ),
   url: Type.Optional(
     Type.String({ minLength: 1, maxLength: 2048, description: 'import the file at this URL' }),
   ),

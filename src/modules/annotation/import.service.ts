@@ -25,6 +25,8 @@ export const IMPORT_JOB = 'annotation.import';
 export interface ImportOptions {
   commit: boolean;
   returnTaskIds: boolean;
+  /** Data fields whose values become the task's predictions (Label Studio's preannotated_from_fields). */
+  preannotatedFromFields: string[];
 }
 
 /** A file upload an import reads (data_import_fileupload). */
@@ -114,6 +116,7 @@ export function createImportService(deps: Pick<Deps, 'database' | 'config' | 'we
           file_upload_ids: fields.uploads.map((u) => u.id),
           commit_to_project: fields.options.commit,
           return_task_ids: fields.options.returnTaskIds,
+          preannotated_from_fields: fields.options.preannotatedFromFields,
           could_be_tasks_list: fields.uploads.some((u) => ['csv', 'tsv', 'txt'].includes(u.format)),
           found_formats: JSON.stringify(foundFormats(fields.uploads)),
           created_by: actor.userId,

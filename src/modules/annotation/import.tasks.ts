@@ -56,14 +56,48 @@ export interface TaskReader {
   columns: Set<string>;
 }
 
-export function createTaskReader(config: LabelConfig | null): TaskReader {
+/**
+ * Label Studio's _reformat_predictions: each named field of the data leaves it and becomes a prediction
+ * `{result: value}` (a string is parsed as JSON first: CSV and TSV cells hold the result as text); the task is
+ * then `{data, predictions}`. A field missing from a task fails the import, naming the task.
+ */
+function preannotate(value: unknown, fields: readonly string[], index: number): Record<string, unknown> {
+  if (!isObject(value)) throw invalidTask(index, 'a task must be a JSON object');
+  const source = Object.hasOwn(value, 'data') ? value.data : value;
+  if (!isObject(source)) throw invalidTask(index, '"data" must be a JSON object');
+  const data = { ...source };
+  const predictions = fields.map((field) => {
+    if (!Object.hasOwn(data, field))
+      throw invalidTask(index, `preannotated field "${field}" is not in the task's data`);
+    let result = data[field];
+    delete data[field];
+    if (typeof result === 'string') {
+      try {
+        result = JSON.parse(result);
+      } catch {
+        throw invalidTask(index, `preannotated field "${field}" is not JSON`);
+      }
+    }
+    if (isObject(result)) result = [result];
+    if (!Array.isArray(result))
+      throw invalidTask(index, `preannotated field "${field}" must hold a result list or one region`);
+    return { result };
+  });
+  return { data, predictions };
+}
+
+export function createTaskReader(
+  config: LabelConfig | null,
+  preannotated: readonly string[] = [],
+): TaskReader {
   const totals: Totals = { tasks: 0, annotations: 0, cancelled: 0, predictions: 0, groundTruth: 0 };
   const columns = new Set<string>();
   return {
     totals,
     columns,
-    read(value, fileUploadId, text) {
+    read(input, fileUploadId, text) {
       const index = totals.tasks + 1;
+      const value = preannotated.length ? preannotate(input, preannotated, index) : input;
       if (!isObject(value)) throw invalidTask(index, 'a task must be a JSON object');
       let data: Record<string, unknown>;
       let task: StagedTask;
@@ -95,7 +129,8 @@ export function createTaskReader(config: LabelConfig | null): TaskReader {
         if (a.ground_truth) totals.groundTruth++;
       }
       totals.predictions += task.predictions?.length ?? 0;
-      if (text !== undefined && task.annotations === null && task.predictions === null) task.text = text;
+      if (text !== undefined && value === input && task.annotations === null && task.predictions === null)
+        task.text = text;
       return task;
     },
   };
