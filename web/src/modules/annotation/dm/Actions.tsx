@@ -11,8 +11,17 @@ type Action = {
   title: string;
   disabled?: boolean;
   disabled_reason?: string;
-  dialog?: { text?: string };
+  dialog?: {
+    text?: string;
+    /** Label Studio's dialog form: predictions_to_annotations offers the model versions. */
+    form?: { fields?: { type: string; name: string; label?: string; options?: string[] }[] }[];
+  };
 };
+
+/** The options of a select named `name` in the action's form, if it has one. */
+const formOptions = (action: Action | undefined, name: string): string[] | null =>
+  action?.dialog?.form?.flatMap((f) => f.fields ?? []).find((f) => f.type === 'select' && f.name === name)
+    ?.options ?? null;
 
 export function Actions({
   project,
@@ -29,6 +38,7 @@ export function Actions({
 }) {
   const [chosen, setChosen] = useState('');
   const [result, setResult] = useState<string | null>(null);
+  const [version, setVersion] = useState('');
   const actions = useQuery({
     queryKey: ['dm-actions', project],
     queryFn: () => call(api.GET('/api/dm/actions', { params: { query: { project } } })),
@@ -42,6 +52,7 @@ export function Actions({
             selectedItems: selectedItems(selection),
             filters: filtersJson(query),
             ordering: orderingJson(query),
+            ...(version && { model_version: version }),
           },
         }),
       ),
@@ -54,6 +65,7 @@ export function Actions({
   const count = selectedCount(selection, total);
   const list = (actions.data ?? []) as Action[];
   const action = list.find((a) => a.id === chosen);
+  const versions = formOptions(action, 'model_version');
   const go = () => {
     if (!action) return;
     setResult(null);
@@ -75,6 +87,18 @@ export function Actions({
           ...list.filter((a) => !a.disabled).map((a) => ({ value: a.id, label: a.title })),
         ]}
       />
+      {versions ? (
+        <Select
+          label="Choose predictions"
+          value={version}
+          disabled={run.isPending}
+          onChange={(e) => setVersion(e.target.value)}
+          options={[
+            { value: '', label: 'All model versions' },
+            ...versions.filter(Boolean).map((v) => ({ value: v, label: v })),
+          ]}
+        />
+      ) : null}
       <button type="button" disabled={!action || count === 0 || run.isPending} onClick={go}>
         Run
       </button>
