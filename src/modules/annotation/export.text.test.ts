@@ -50,8 +50,8 @@ describe('jsonArrayOf and parsedTasks', () => {
     assert.equal(tiny, `[\n${Array(200).fill('{}').join(',\n')}\n]`);
   });
 
-  test('parsed one line at a time, whatever the chunks', async () => {
-    for (const size of [1, 3, 1 << 20]) {
+  test('parsed one line at a time, whatever the chunks (lines and characters cut at any byte)', async () => {
+    for (const size of [1, 2, 3, 5, 7, 64, 1 << 20]) {
       const ids: unknown[] = [];
       for await (const t of parsedTasks(chunksOf(text, size))) ids.push(t.data);
       assert.deepEqual(

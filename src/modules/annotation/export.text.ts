@@ -2,7 +2,6 @@
 // bytes through into a JSON list, only taking out the spaces jsonb puts after `:` and `,` (so the file is
 // what JSON.stringify writes, at a fraction of the cost of parsing); the other formats parse one line per
 // task for their converter.
-import { StringDecoder } from 'node:string_decoder';
 import type { ExportTask } from './export/index.ts';
 
 const SPACE = 0x20;
@@ -89,19 +88,34 @@ export async function* jsonArrayOf(
   yield Buffer.from(scan.rows > 0 ? '\n]' : ']');
 }
 
-/** The tasks, parsed one line at a time, for the converters. */
+/**
+ * The tasks, parsed one line at a time, for the converters. Each line is decoded on its own (a few hundred
+ * bytes): decoding a whole chunk made a string of a megabyte, twice (the decode, then the join with the
+ * previous chunk's rest), which V8 puts in its large-object space; those outlived the next scavenge and went
+ * to the old generation, which then grew with the length of the export until a full collection. A line cut
+ * by a chunk boundary is copied out (so the chunk is not kept) and joined with the next chunk's start.
+ */
 export async function* parsedTasks(lines: AsyncIterable<Buffer>): AsyncGenerator<ExportTask> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+  let rest: Buffer | null = null;
   for await (const chunk of lines) {
-    const text = rest + decoder.write(chunk);
     let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      yield JSON.parse(text.slice(start, end)) as ExportTask;
+    let end = chunk.indexOf(NEWLINE);
+    if (rest !== null) {
+      if (end === -1) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const line = Buffer.concat([rest, chunk.subarray(0, end)]);
+      rest = null;
+      yield JSON.parse(line.toString('utf8')) as ExportTask;
+      start = end + 1;
+      end = chunk.indexOf(NEWLINE, start);
+    }
+    for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      yield JSON.parse(chunk.toString('utf8', start, end)) as ExportTask;
       start = end + 1;
     }
-    rest = text.slice(start);
+    if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
   }
-  rest += decoder.end();
-  if (rest.trim()) throw new Error('the export ended inside a task');
+  if (rest !== null && rest.toString('utf8').trim()) throw new Error('the export ended inside a task');
 }
