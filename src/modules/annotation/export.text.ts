@@ -117,5 +117,5 @@ export async function* parsedTasks(lines: AsyncIterable<Buffer>): AsyncGenerator
     }
     if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
   }
-  if (rest !== null && rest.toString('utf8').trim()) throw new Error('the export ended inside a task');
+  if (rest?.toString('utf8').trim()) throw new Error('the export ended inside a task');
 }
