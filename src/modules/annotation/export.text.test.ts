@@ -45,6 +45,11 @@ describe('jsonArrayOf and parsedTasks', () => {
       assert.equal(counts.at(-1), 3);
     }
     assert.equal(await collect(jsonArrayOf(chunksOf('', 1))), '[]');
+    // Empty chunks between the bytes (the state, e.g. a pending backslash, carries over them).
+    async function* withEmpty(chunks: AsyncIterable<Buffer>) {
+      for await (const c of chunks) yield* [Buffer.alloc(0), c, Buffer.alloc(0)];
+    }
+    assert.equal(await collect(jsonArrayOf(withEmpty(chunksOf(text, 1)))), expected);
     // Short rows without spaces: the output outgrows the chunk, so separators go out as pieces of their own.
     const tiny = await collect(jsonArrayOf(chunksOf('{}\n'.repeat(200), 1 << 20)));
     assert.equal(tiny, `[\n${Array(200).fill('{}').join(',\n')}\n]`);
