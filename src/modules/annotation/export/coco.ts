@@ -212,7 +212,7 @@ export function exportCoco(
         await spool.close();
         const cats = categories.list.map((c) => JSON.stringify(c)).join(',\n');
         yield `${images > 0 ? '\n' : ''}],"categories":[${cats ? `\n${cats}\n` : ''}],"annotations":[`;
-        yield* spool.chunks();
+        yield* spool.bytes();
         const info = {
           year: now.getFullYear(),
           version: '1.0',
