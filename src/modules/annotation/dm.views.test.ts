@@ -183,6 +183,7 @@ forEachDatabase('data manager views', (ctx) => {
       [
         'remove_duplicates',
         'retrieve_tasks_predictions',
+        'predictions_to_annotations',
         'delete_tasks',
         'delete_tasks_annotations',
         'delete_tasks_predictions',
