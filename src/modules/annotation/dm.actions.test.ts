@@ -45,6 +45,15 @@ forEachDatabase('data manager actions', (ctx) => {
     assert.equal(c.tasksOff, 0, 'task counters match their rows');
     return c.stored;
   };
+  const addHook = async (project: number, path: string) => {
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/api/webhooks',
+      headers: owner.headers,
+      payload: { url: `https://hooks.example.test/${path}`, project },
+    });
+    assert.equal(hook.statusCode, 201, hook.body);
+  };
   const deliveries = (action: string) =>
     inScope(ctx.database.db, { organizationId: owner.orgId, userId: owner.id }, (tx) =>
       tx
@@ -57,13 +66,7 @@ forEachDatabase('data manager actions', (ctx) => {
 
   test('delete_tasks: picked ids, or all matching the filters but the excluded; counters and webhook follow', async () => {
     const project = await newProject(kit);
-    const hook = await app.inject({
-      method: 'POST',
-      url: '/api/webhooks',
-      headers: owner.headers,
-      payload: { url: 'https://hooks.example.test/dm', project },
-    });
-    assert.equal(hook.statusCode, 201, hook.body);
+    await addHook(project, 'dm');
     const t = await addTasks(kit, project, [
       { site: 'a' },
       { site: 'b' },
@@ -218,13 +221,7 @@ forEachDatabase('data manager actions', (ctx) => {
 
   test('predictions_to_annotations: one annotation per prediction not yet made into one, by model version', async () => {
     const project = await newProject(kit);
-    const hook = await app.inject({
-      method: 'POST',
-      url: '/api/webhooks',
-      headers: owner.headers,
-      payload: { url: 'https://hooks.example.test/p2a', project },
-    });
-    assert.equal(hook.statusCode, 201, hook.body);
+    await addHook(project, 'p2a');
     const t = await addTasks(kit, project, [{ k: 1 }, { k: 2 }, { k: 3 }]);
     const p0 = await predict(kit, t[0]!, 0.9, 'v1');
     await predict(kit, t[0]!, 0.8, 'v2');
