@@ -5,7 +5,7 @@
 // organization's generation (platform/cache; other processes' writes arrive on the change feed, and an entry
 // lives 30 s at most in case one is missed).
 import { sql } from 'kysely';
-import { inScope, type Tx } from '../../db/scope.ts';
+import { inScope, readScope, type Tx } from '../../db/scope.ts';
 import { authorize } from '../../platform/access/access.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { createReadCache } from '../../platform/cache/read-cache.ts';
@@ -198,7 +198,8 @@ export function createDmService(deps: Pick<Deps, 'database' | 'generations'>, vi
       projectId: number,
       opts: { view?: number; query?: string; page: number; pageSize: number; withRelated: boolean },
     ) {
-      return inScope(database.db, scopeOf(actor), async (tx) => {
+      // A read-only unit of work: on PostgreSQL its opener goes out with the first query (db/scope.ts).
+      return readScope(database, scopeOf(actor), async (tx) => {
         await authorize(tx, actor, 'tasks.read', [projectId]);
         const q = compile(projectId, await prepared(tx, projectId, opts));
         await guardRegexes(tx, q);
