@@ -3,7 +3,7 @@
 //   node scripts/web-build.ts --if-stale  build only when web/dist is missing or older than its sources
 // Runs from `npm install` (prepare) and `npm start` (prestart) with --if-stale. Without Vite installed (an
 // install with --omit=dev) it says so and leaves web/dist as it is: the server then serves a page saying so.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,11 +13,16 @@ const root = path.resolve(import.meta.dirname, '..');
 const web = path.join(root, 'web');
 const dist = path.join(web, 'dist');
 const stamp = path.join(dist, '.build-stamp');
+// Held while a build runs: test files running in parallel processes each ask for a fresh build, and two
+// builds at once delete each other's output.
+const lockDir = path.join(web, '.build-lock');
 
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'dist' || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    // Type declarations (the generated API types among them) do not change the bundle.
+    if (entry.name.endsWith('.d.ts')) continue;
     const full = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
   }
@@ -119,6 +124,31 @@ async function viteAvailable(): Promise<boolean> {
 
 /** Builds when asked to or when stale; false when it could not (Vite missing). */
 export async function buildWeb({ ifStale = false, quiet = false } = {}): Promise<boolean> {
+  await takeLock();
+  try {
+    return await buildUnlocked(ifStale, quiet);
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/** mkdir is atomic: the first process gets the lock, the others wait (a lock older than 10 minutes is dead). */
+async function takeLock(): Promise<void> {
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lockDir);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+      const age = Date.now() - (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 600_000) rmSync(lockDir, { recursive: true, force: true });
+      else if (waited > 900_000) throw new Error(`web build: ${lockDir} held for 15 minutes`);
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+async function buildUnlocked(ifStale: boolean, quiet: boolean): Promise<boolean> {
   if (ifStale && !isStale()) {
     if (!quiet) console.log('web UI is up to date (web/dist)');
     return true;
