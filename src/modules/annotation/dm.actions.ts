@@ -87,6 +87,8 @@ export const actionList = [
 
 type ActionId = (typeof actionList)[number]['id'];
 
+const actionIds: readonly string[] = actionList.map((a) => a.id);
+
 /** Label Studio's form for predictions_to_annotations: a select of the project's model versions. */
 function withVersionForm(action: (typeof actionList)[number], versions: string[]) {
   const form = [
@@ -97,7 +99,6 @@ function withVersionForm(action: (typeof actionList)[number], versions: string[]
   ];
   return { ...action, dialog: { ...action.dialog, form } };
 }
-const actionIds: readonly string[] = actionList.map((a) => a.id);
 
 export interface ActionRequest {
   id?: string;
@@ -227,12 +228,8 @@ export function createActionsService(
         }
         if (id === 'predictions_to_annotations') {
           const mv = req.body.model_version;
-          const created = await annotationsFromPredictions(
-            tx,
-            req.project,
-            actor.userId,
-            mv === undefined || mv === null ? null : Array.isArray(mv) ? mv : [mv],
-          );
+          const versions = mv === undefined || mv === null ? null : [mv].flat();
+          const created = await annotationsFromPredictions(tx, req.project, actor.userId, versions);
           if (created.length) {
             await recountSelected(tx, req.project, actor.userId);
             await webhooks.emit(tx, {
